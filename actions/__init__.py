@@ -1,0 +1,1 @@
+"""Custom actions (rasa_sdk). Thin: the logic lives in knowledge/."""

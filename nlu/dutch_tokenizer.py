@@ -1,0 +1,77 @@
+"""A Rasa tokenizer for informal Dutch that fills each token's lemma.
+
+spaCy's Dutch models cannot be installed here, so this uses spacy.blank("nl")
+(its rule-based Dutch tokenizer) with the lookup lemmatizer, whose tables come
+from spacy-lookups-data. Rasa's CountVectorsFeaturizer counts lemmas when
+tokens carry them (use_lemma defaults to True), so "aangevraagd" and
+"aanvragen" become the same word feature without any other change.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+import spacy
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+_NLP = None
+
+
+def dutch_pipeline() -> "spacy.language.Language":
+    """One shared blank Dutch pipeline with the lookup lemmatizer (loaded once)."""
+    global _NLP
+    if _NLP is None:
+        nlp = spacy.blank("nl")
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+        _NLP = nlp
+    return _NLP
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
+class DutchLemmaTokenizer(Tokenizer):
+    """Tokenizes with spaCy's Dutch rules and sets lower-cased lookup lemmas."""
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    @staticmethod
+    def supported_languages() -> Optional[List[Text]]:
+        return ["nl"]
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["spacy", "spacy_lookups_data"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "DutchLemmaTokenizer":
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute)
+        doc = dutch_pipeline()(text)
+        tokens = [
+            Token(t.text, t.idx, lemma=(t.lemma_ or t.text).lower())
+            for t in doc
+            if not (t.is_punct or t.is_space)
+        ]
+        if not tokens:  # e.g. only punctuation or an emoji: keep the text as one token
+            tokens = [Token(text, 0, lemma=text.lower())]
+        return self._apply_token_pattern(tokens)
