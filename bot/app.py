@@ -5,9 +5,12 @@ import logging
 
 from aiohttp import web
 
+from bot.channels.telegram import TelegramChannel
 from bot.channels.web import WebChannel, WidgetHub
+from bot.channels.whatsapp import WhatsAppChannel
 from bot.conversations import Clock, ConversationService, system_clock
 from bot.inbox.routes import setup_inbox
+from bot.outbox import Outbox
 from bot.rasa_client import RasaClient
 from bot.settings import ROOT, Settings
 from bot.store import Store
@@ -20,6 +23,9 @@ STORE = web.AppKey("store", Store)
 RASA = web.AppKey("rasa", RasaClient)
 SERVICE = web.AppKey("service", ConversationService)
 WEB = web.AppKey("web", WebChannel)
+OUTBOX = web.AppKey("outbox", Outbox)
+WHATSAPP = web.AppKey("whatsapp", WhatsAppChannel)
+TELEGRAM = web.AppKey("telegram", TelegramChannel)
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
@@ -60,13 +66,29 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     app[SETTINGS] = settings
 
     async def start(app: web.Application) -> None:
-        app[STORE] = await Store.open(settings.database_url)
+        app[STORE] = await Store.open(settings.database_url, clock)
         app[RASA] = RasaClient(settings.rasa_url, settings.rasa_timeout)
         await app[RASA].start()
         app[SERVICE] = ConversationService(app[STORE], app[RASA], settings.max_message_chars, clock)
         app[WEB] = WebChannel(app[SERVICE], WidgetHub())
+        app[OUTBOX] = Outbox(app[STORE], settings.send_retry_delays, on_failed=announce_failed)
+        # A channel without credentials is off: its webhook answers 404.
+        if settings.whatsapp_on:
+            app[WHATSAPP] = WhatsAppChannel(settings, app[SERVICE], app[OUTBOX])
+            await app[WHATSAPP].start()
+        if settings.telegram_on:
+            app[TELEGRAM] = TelegramChannel(settings, app[SERVICE], app[OUTBOX])
+            await app[TELEGRAM].start()
+        await app[OUTBOX].resume()
+
+    async def announce_failed(conversation_id: str) -> None:
+        await app[SERVICE].announce("conversation", conversation_id)
 
     async def stop(app: web.Application) -> None:
+        await app[OUTBOX].close()
+        for key in (WHATSAPP, TELEGRAM):
+            if key in app:
+                await app[key].close()
         await app[RASA].close()
         await app[STORE].close()
 
@@ -79,6 +101,13 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
     async def api_message(request):
         return await request.app[WEB].api_message(request)
 
+    async def channel_webhook(request):
+        key = WHATSAPP if request.match_info["channel"] == "whatsapp" else TELEGRAM
+        if key not in request.app:
+            raise web.HTTPNotFound(text="This channel is off.")
+        return await request.app[key].webhook(request)
+
+    app.router.add_post("/webhooks/{channel:whatsapp|telegram}", channel_webhook)
     app.router.add_get("/", chat_page)
     app.router.add_get("/healthz", health)
     app.router.add_get("/ws", websocket)

@@ -20,7 +20,7 @@ from typing import Awaitable, Callable, Protocol
 
 from bot.privacy import BSN_WARNING, MEDICAL_ADVICE, looks_medical, mask_bsn
 from bot.rasa_client import RasaClient, RasaReply, RasaUnavailable
-from bot.store import Conversation, Store, StoredMessage
+from bot.store import Button, Conversation, Store, StoredMessage
 from knowledge.contact import contact
 from knowledge.office_hours import calendar
 from knowledge.safety import detect, referral_text
@@ -73,7 +73,7 @@ def advisor_joined_text(first_name: str) -> str:
 
 
 class Delivery(Protocol):
-    """How a channel gets staff messages and typing to a parent (web now; WhatsApp/Telegram later)."""
+    """How a channel gets staff messages and typing to a parent (widget, WhatsApp, Telegram)."""
 
     async def deliver(self, conversation: Conversation, message: StoredMessage) -> None: ...
 
@@ -89,8 +89,24 @@ class Inbound:
     """One message from a parent, as every channel delivers it."""
 
     text: str = ""
-    client_message_id: str | None = None
+    client_message_id: str | None = None  # the provider's id (widget id, MessageSid, update_id): dedup
     button_id: str | None = None
+    # A payload the channel adapter itself sets (e.g. "/greet" for Telegram's
+    # /start); never taken from the parent's text.
+    payload: str | None = None
+
+
+@dataclass
+class Accepted:
+    """A parent message that is stored and waits for its answer."""
+
+    conversation: Conversation
+    message: StoredMessage
+    text: str
+    button: Button | None
+    had_bsn: bool
+    payload: str | None = None
+    unknown_button: bool = False
 
 
 class ConversationService:
@@ -107,20 +123,16 @@ class ConversationService:
         self, conversation: Conversation, inbound: Inbound
     ) -> list[StoredMessage] | None:
         """Stores the message and returns the stored replies; None for a duplicate."""
-        async with self._locks[conversation.id]:
-            # The mode may have changed while this message waited for the lock.
-            conversation = await self.store.conversation(conversation.id) or conversation
-            replies = await self._handle(conversation, inbound)
-        if self.listeners:
-            after = await self.store.conversation(conversation.id)
-            if conversation.mode != "bot" or (after and (after.mode != "bot" or after.urgent)):
-                await self._announce("conversation", conversation.id)
-        return replies
+        accepted = await self.accept(conversation, inbound)
+        return None if accepted is None else await self.respond(accepted)
 
-    async def _handle(self, conversation: Conversation, inbound: Inbound) -> list[StoredMessage] | None:
-        button = None
-        if inbound.button_id:
-            button = await self.store.button(conversation.id, inbound.button_id)
+    async def accept(self, conversation: Conversation, inbound: Inbound) -> Accepted | None:
+        """Stores the message (BSN masked); None when the provider sent it before.
+
+        Webhook channels call this before they acknowledge the provider, and
+        `respond` afterwards, so a slow Rasa never makes the provider retry.
+        """
+        button = await self.store.button(conversation.id, inbound.button_id) if inbound.button_id else None
         text, had_bsn = mask_bsn(button.title if button else inbound.text.strip())
         stored = await self.store.add_message(
             conversation.id, "in", "parent", text or mask_bsn(inbound.text)[0],
@@ -130,8 +142,27 @@ class ConversationService:
         if stored is None:
             log.info("duplicate message ignored in conversation %s", conversation.id)
             return None
+        return Accepted(
+            conversation, stored, text, button, had_bsn, inbound.payload,
+            unknown_button=bool(inbound.button_id) and button is None,
+        )
 
-        if inbound.button_id and button is None:
+    async def respond(self, accepted: Accepted) -> list[StoredMessage]:
+        """Answers an accepted message; messages of one conversation are answered in order."""
+        conversation = accepted.conversation
+        async with self._locks[conversation.id]:
+            # The mode may have changed while this message waited for the lock.
+            conversation = await self.store.conversation(conversation.id) or conversation
+            replies = await self._respond(conversation, accepted)
+        if self.listeners:
+            after = await self.store.conversation(conversation.id)
+            if conversation.mode != "bot" or (after and (after.mode != "bot" or after.urgent)):
+                await self.announce("conversation", conversation.id)
+        return replies
+
+    async def _respond(self, conversation: Conversation, accepted: Accepted) -> list[StoredMessage]:
+        text, button = accepted.text, accepted.button
+        if accepted.unknown_button:
             return [await self._system_reply(conversation, UNKNOWN_BUTTON)]
         if not text:
             return [await self._system_reply(conversation, EMPTY_TEXT)]
@@ -141,7 +172,7 @@ class ConversationService:
         signal = None if button else detect(text)
         if signal:
             return [await self._safety_referral(conversation, signal)]
-        replies = [await self._system_reply(conversation, BSN_WARNING)] if had_bsn else []
+        replies = [await self._system_reply(conversation, BSN_WARNING)] if accepted.had_bsn else []
         if not button and looks_medical(text) and not await self._said_before(conversation, MEDICAL_ADVICE):
             replies.append(await self._system_reply(conversation, MEDICAL_ADVICE))
 
@@ -151,7 +182,7 @@ class ConversationService:
                 replies.append(await self._system_reply(conversation, WAITING_NOTE))
             return replies
 
-        message_for_rasa = button.payload if button else escape_for_rasa(text)
+        message_for_rasa = accepted.payload or (button.payload if button else escape_for_rasa(text))
         if not message_for_rasa.strip():
             return [*replies, await self._system_reply(conversation, EMPTY_TEXT)]
         return [*replies, *await self._ask_rasa(conversation, message_for_rasa)]
@@ -200,7 +231,7 @@ class ConversationService:
             fields = {k: str(callback.get(k) or "")[:2000] for k in ("name", "contact", "moment", "question")}
             callback_id = await self.store.add_callback(conversation.id, **fields)
             log.info("callback request %s stored for conversation %s", callback_id, conversation.id)
-            await self._announce("callbacks", "")
+            await self.announce("callbacks", "")
 
     async def _safety_referral(self, conversation: Conversation, signal) -> StoredMessage:
         now = self.clock()
@@ -242,7 +273,7 @@ class ConversationService:
             await self.store.update_conversation(conversation.id, mode="human")
             message = await self._system_reply(conversation, advisor_joined_text(first_name))
         await self._deliver(conversation, message)
-        await self._announce("conversation", conversation.id)
+        await self.announce("conversation", conversation.id)
         return message
 
     async def send_staff_message(self, conversation: Conversation, first_name: str, text: str) -> StoredMessage:
@@ -250,7 +281,23 @@ class ConversationService:
         async with self._locks[conversation.id]:
             message = await self.store.add_message(conversation.id, "out", "staff", text, sender_name=first_name)
         await self._deliver(conversation, message)
-        await self._announce("conversation", conversation.id)
+        await self.announce("conversation", conversation.id)
+        return message
+
+    async def reply_window_open(self, conversation: Conversation) -> bool:
+        """False when the channel allows no free text now (WhatsApp, 24 hours after the parent's last message)."""
+        check = getattr(self.channels.get(conversation.channel), "reply_window_open", None)
+        return True if check is None else await check(conversation)
+
+    def template_available(self, conversation: Conversation) -> bool:
+        check = getattr(self.channels.get(conversation.channel), "template_available", None)
+        return bool(check and check())
+
+    async def send_staff_template(self, conversation: Conversation, first_name: str) -> StoredMessage:
+        """Outside the window: the channel's approved template, which invites the parent to answer."""
+        async with self._locks[conversation.id]:
+            message = await self.channels[conversation.channel].send_template(conversation, first_name)
+        await self.announce("conversation", conversation.id)
         return message
 
     async def staff_typing(self, conversation: Conversation) -> None:
@@ -272,10 +319,10 @@ class ConversationService:
             await self.store.release("conversation", conversation.id)
             message = await self._system_reply(conversation, text)
         await self._deliver(conversation, message)
-        await self._announce("conversation", conversation.id)
+        await self.announce("conversation", conversation.id)
         return message
 
-    async def _announce(self, kind: str, target: str) -> None:
+    async def announce(self, kind: str, target: str) -> None:
         for listener in list(self.listeners):
             try:
                 await listener(kind, target)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import (
     JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, delete, func, inspect, or_, select,
@@ -34,8 +34,11 @@ class ConversationRow(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
     # Identifies the parent on the channel without personal data: a hash of the
-    # widget key (later: a keyed hash of a phone number or chat id).
+    # widget key, or a keyed hash (HMAC) of a WhatsApp number or Telegram chat id.
     channel_key: Mapped[str] = mapped_column(String(64))
+    # Where replies go on WhatsApp/Telegram (the number or chat id): personal
+    # data, kept on this row only, so erasing the conversation erases it.
+    address: Mapped[str | None] = mapped_column(String(100), nullable=True)
     mode: Mapped[str] = mapped_column(String(16), default="bot")  # bot, waiting, human
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # a safety message came in
     topic: Mapped[str | None] = mapped_column(String(64), nullable=True)  # last recognised topic
@@ -95,6 +98,10 @@ class MessageRow(Base):
     provider_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sender_name: Mapped[str | None] = mapped_column(String(40), nullable=True)  # an advisor's first name
+    # Outbound messages on WhatsApp/Telegram go through the outbox:
+    # pending -> sent, or failed after the last retry (shown in the inbox).
+    delivery: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    delivery_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
 
 
 @dataclass(frozen=True)
@@ -103,6 +110,7 @@ class Conversation:
     channel: str
     mode: str
     urgent: bool = False
+    address: str | None = None  # reply address on WhatsApp/Telegram; never logged
 
 
 @dataclass(frozen=True)
@@ -122,6 +130,9 @@ class StoredMessage:
     buttons: tuple[Button, ...]
     created_at: dt.datetime
     name: str | None = None  # the advisor's first name on a staff message
+    delivery: str | None = None  # outbox state on WhatsApp/Telegram: pending, sent, failed
+    delivery_error: str | None = None
+    payload: str | None = None  # gateway-internal (a button's payload, a template marker); never public
 
     def public(self) -> dict[str, Any]:
         """What a client may see: no payloads."""
@@ -156,7 +167,7 @@ def async_database_url(url: str) -> str:
 
 
 def _conversation(row: ConversationRow) -> Conversation:
-    return Conversation(row.id, row.channel, row.mode, bool(row.urgent))
+    return Conversation(row.id, row.channel, row.mode, bool(row.urgent), row.address)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -171,17 +182,20 @@ def _message(row: MessageRow) -> StoredMessage:
     )
     return StoredMessage(
         row.id, row.conversation_id, row.direction, row.author, row.text, buttons, _aware(row.created_at),
-        row.sender_name,
+        row.sender_name, row.delivery, row.delivery_error, row.payload,
     )
 
 
 class Store:
-    def __init__(self, engine: AsyncEngine):
+    def __init__(self, engine: AsyncEngine, clock: Callable[[], dt.datetime] = utcnow):
         self.engine = engine
         self._session = async_sessionmaker(engine, expire_on_commit=False)
+        # Times of conversation events (messages, waiting, claims, notes) follow
+        # the gateway's clock, so a test's injected clock is one consistent time.
+        self.now = clock
 
     @classmethod
-    async def open(cls, database_url: str) -> "Store":
+    async def open(cls, database_url: str, clock: Callable[[], dt.datetime] = utcnow) -> "Store":
         url = async_database_url(database_url)
         if url.startswith("sqlite+aiosqlite:///"):
             from pathlib import Path
@@ -199,7 +213,7 @@ class Store:
                 f"the database has an older schema (missing: {', '.join(missing)}). "
                 "Migrate it, or for a development database delete var/gateway.db."
             )
-        return cls(engine)
+        return cls(engine, clock)
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -208,7 +222,10 @@ class Store:
         async with self.engine.connect() as conn:
             await conn.execute(text("SELECT 1"))
 
-    async def conversation_for(self, channel: str, channel_key: str, create: bool = True) -> Conversation | None:
+    async def conversation_for(
+        self, channel: str, channel_key: str, create: bool = True, address: str | None = None
+    ) -> Conversation | None:
+        """The conversation of a parent on a channel; `address` (where replies go) is kept current."""
         async with self._session() as session:
             row = await session.scalar(
                 select(ConversationRow).where(
@@ -216,18 +233,48 @@ class Store:
                 )
             )
             if row is None and create:
-                now = utcnow()
+                now = self.now()
                 row = ConversationRow(
                     id=uuid.uuid4().hex, channel=channel, channel_key=channel_key,
-                    mode="bot", created_at=now, updated_at=now,
+                    mode="bot", created_at=now, updated_at=now, address=address,
                 )
                 session.add(row)
                 try:
                     await session.commit()
                 except IntegrityError:  # created by a concurrent request
                     await session.rollback()
-                    return await self.conversation_for(channel, channel_key, create=False)
+                    return await self.conversation_for(channel, channel_key, create=False, address=address)
+            elif row is not None and address is not None and row.address != address:
+                row.address = address
+                await session.commit()
             return _conversation(row) if row else None
+
+    async def set_delivery(self, message_id: int, status: str, error: str | None = None) -> None:
+        async with self._session() as session:
+            row = await session.get(MessageRow, message_id)
+            if row is not None:
+                row.delivery, row.delivery_error = status, (error or None) and error[:200]
+                await session.commit()
+
+    async def pending_deliveries(self, channels: list[str]) -> list[tuple[Conversation, StoredMessage]]:
+        """Outbound messages not yet sent (e.g. the gateway stopped mid-retry), oldest first."""
+        async with self._session() as session:
+            rows = await session.execute(
+                select(ConversationRow, MessageRow)
+                .join(MessageRow, MessageRow.conversation_id == ConversationRow.id)
+                .where(MessageRow.delivery == "pending", ConversationRow.channel.in_(channels))
+                .order_by(MessageRow.id)
+            )
+            return [(_conversation(c), _message(m)) for c, m in rows.all()]
+
+    async def last_parent_message_at(self, conversation_id: str) -> dt.datetime | None:
+        async with self._session() as session:
+            moment = await session.scalar(
+                select(func.max(MessageRow.created_at)).where(
+                    MessageRow.conversation_id == conversation_id, MessageRow.direction == "in"
+                )
+            )
+            return _aware(moment) if moment else None
 
     async def add_message(
         self,
@@ -242,7 +289,7 @@ class Store:
     ) -> StoredMessage | None:
         """Stores a message; returns None when provider_message_id was stored before."""
         async with self._session() as session:
-            now = utcnow()
+            now = self.now()
             conversation = await session.get(ConversationRow, conversation_id)
             conversation.updated_at = now
             row = MessageRow(
@@ -290,12 +337,12 @@ class Store:
         async with self._session() as session:
             row = await session.get(ConversationRow, conversation_id)
             if changes.get("mode") == "waiting" and row.mode != "waiting":
-                row.waiting_since = utcnow()
+                row.waiting_since = self.now()
             if changes.get("mode") == "bot":
                 row.waiting_since = None
             for name, value in changes.items():
                 setattr(row, name, value)
-            row.updated_at = utcnow()
+            row.updated_at = self.now()
             await session.commit()
             return _conversation(row)
 
@@ -310,7 +357,7 @@ class Store:
         async with self._session() as session:
             row = CallbackRow(
                 conversation_id=conversation_id, name=name, contact=contact, moment=moment,
-                question=question, status="nieuw", created_at=utcnow(),
+                question=question, status="nieuw", created_at=self.now(),
             )
             session.add(row)
             await session.commit()
@@ -440,7 +487,7 @@ class Store:
     async def claim(self, kind: str, target: str, account_id: int) -> tuple[bool, int]:
         """Claims a conversation or callback request for one advisor: (claimed now, holder's account id)."""
         async with self._session() as session:
-            session.add(ClaimRow(kind=kind, target=target, account_id=account_id, claimed_at=utcnow()))
+            session.add(ClaimRow(kind=kind, target=target, account_id=account_id, claimed_at=self.now()))
             try:
                 await session.commit()
                 return True, account_id
@@ -464,7 +511,7 @@ class Store:
 
     async def add_note(self, kind: str, target: str, author: str, text: str) -> dict:
         async with self._session() as session:
-            row = NoteRow(kind=kind, target=target, author=author, text=text, created_at=utcnow())
+            row = NoteRow(kind=kind, target=target, author=author, text=text, created_at=self.now())
             session.add(row)
             await session.commit()
             return _note(row)

@@ -12,7 +12,7 @@ from bot.store import StaffAccount, Store
 log = logging.getLogger(__name__)
 
 ACTIONS = {
-    "login", "logout", "presence", "claim", "reply", "note", "hand_back", "close", "delete_conversation",
+    "login", "logout", "presence", "claim", "reply", "template", "note", "hand_back", "close", "delete_conversation",
     "callback_claim", "callback_status", "callback_note", "canned_create", "canned_delete",
     "closing_day_set", "closing_day_delete",
     "account_create", "account_enable", "account_disable", "password_set",

@@ -50,6 +50,8 @@ def message(m: StoredMessage) -> dict:
     return {
         "kind": "message", "id": m.id, "author": m.author, "name": m.name, "text": m.text,
         "buttons": [b.title for b in m.buttons], "time": iso(m.created_at),
+        # WhatsApp/Telegram: "failed" means the parent did not get it (after retries).
+        "delivery": m.delivery, "delivery_error": m.delivery_error,
     }
 
 

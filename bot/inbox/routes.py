@@ -34,6 +34,7 @@ ROUTES = [
     ("GET", "/inbox/api/conversations/{id}", views.conversation, "advisor"),
     ("POST", "/inbox/api/conversations/{id}/claim", views.claim, "advisor"),
     ("POST", "/inbox/api/conversations/{id}/messages", views.send_message, "advisor"),
+    ("POST", "/inbox/api/conversations/{id}/template", views.send_template, "advisor"),
     ("POST", "/inbox/api/conversations/{id}/notes", views.add_note, "advisor"),
     ("POST", "/inbox/api/conversations/{id}/hand-back", views.hand_back, "advisor"),
     ("POST", "/inbox/api/conversations/{id}/close", views.close, "advisor"),

@@ -25,6 +25,14 @@ CALLBACK_NOT_FOUND = "Dit terugbelverzoek bestaat niet (meer)."
 NOT_WAITING = "Dit gesprek wacht niet (meer) op een adviseur."
 CLAIM_FIRST = "Pak het gesprek eerst op. Dan kun je de ouder antwoorden."
 EMPTY_TEXT = "Typ eerst een tekst."
+WINDOW_CLOSED = (
+    "De ouder heeft meer dan 24 uur niets gestuurd via WhatsApp. WhatsApp laat dan geen gewoon bericht toe, "
+    "alleen de goedgekeurde sjabloon die vraagt of de ouder verder wil praten."
+)
+NO_TEMPLATE = (
+    "Er is geen WhatsApp-sjabloon ingesteld (TWILIO_TEMPLATE_SID). Bel of mail de ouder, "
+    "of wacht tot de ouder weer een bericht stuurt."
+)
 TOO_LONG = f"Je tekst is te lang (meer dan {MAX_STAFF_TEXT} tekens). Maak hem korter."
 
 
@@ -132,8 +140,27 @@ async def send_message(request: web.Request, staff: StaffAccount) -> web.Respons
     if isinstance(text, web.Response):
         return text
     app = inbox(request)
+    if not await app.service.reply_window_open(found):
+        return web.json_response(
+            {"error": WINDOW_CLOSED, "template_available": app.service.template_available(found)}, status=409
+        )
     message = await app.service.send_staff_message(found, staff.first_name, text)
     await record(app.store, staff, "reply", found.id)
+    return web.json_response(payloads.message(message))
+
+
+async def send_template(request: web.Request, staff: StaffAccount) -> web.Response:
+    """Outside WhatsApp's 24-hour window: the approved template invites the parent to write back."""
+    found, problem = await _mine(request, staff)
+    if problem:
+        return problem
+    app = inbox(request)
+    if await app.service.reply_window_open(found):
+        return error(409, "Het gesprek is open: stuur gewoon een bericht.")
+    if not app.service.template_available(found):
+        return error(409, NO_TEMPLATE)
+    message = await app.service.send_staff_template(found, staff.first_name)
+    await record(app.store, staff, "template", found.id)
     return web.json_response(payloads.message(message))
 
 

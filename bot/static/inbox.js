@@ -9,7 +9,7 @@
   var STATUS_LABELS = { nieuw: "Nieuw", gebeld: "Gebeld", afgerond: "Afgerond" };
   var AUDIT_LABELS = {
     login: "ingelogd", logout: "uitgelogd", presence: "beschikbaarheid", claim: "gesprek opgepakt",
-    reply: "antwoord gestuurd", note: "notitie", hand_back: "teruggegeven aan assistent", close: "gesprek afgesloten",
+    reply: "antwoord gestuurd", template: "WhatsApp-sjabloon gestuurd", note: "notitie", hand_back: "teruggegeven aan assistent", close: "gesprek afgesloten",
     delete_conversation: "gesprek verwijderd", callback_claim: "terugbelverzoek opgepakt",
     callback_status: "status terugbelverzoek", callback_note: "notitie terugbelverzoek",
     canned_create: "standaardantwoord gemaakt", canned_delete: "standaardantwoord verwijderd",
@@ -71,6 +71,7 @@
         if (!response.ok) {
           var error = new Error(data.error || "Er ging iets mis. Probeer het opnieuw.");
           error.status = response.status;
+          error.data = data;
           throw error;
         }
         return data;
@@ -280,19 +281,32 @@
     var atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
     if (!sameConversation) clear(list);
     var shown = {};
-    Array.prototype.forEach.call(list.children, function (li) { shown[li.dataset.key] = true; });
+    Array.prototype.forEach.call(list.children, function (li) { shown[li.dataset.key] = li; });
     current.timeline.forEach(function (item) {
       var key = item.kind + "-" + item.id;
-      if (shown[key]) return;
+      if (shown[key]) { showDelivery(shown[key], item); return; }
       var li = el("li", item.kind === "note" ? "note" : item.author);
       li.dataset.key = key;
       li.appendChild(el("div", "who-line", authorLabel(item) + " · " + dateTime(item.time)));
       li.appendChild(el("p", "text", item.text));
       if (item.buttons && item.buttons.length) li.appendChild(el("p", "buttons", "Knoppen: " + item.buttons.join(" · ")));
+      showDelivery(li, item);
       list.appendChild(li);
     });
     if (atBottom || !sameConversation) list.scrollTop = list.scrollHeight;
     list.dataset.id = c.id;
+  }
+
+  // WhatsApp/Telegram: a message the parent did not get (after retries) says so.
+  function showDelivery(li, item) {
+    var failed = item.delivery === "failed";
+    var line = li.querySelector(".delivery");
+    if (failed && !line) {
+      li.appendChild(el("p", "delivery", "Niet afgeleverd bij de ouder" + (item.delivery_error ? " (" + item.delivery_error + ")" : "") +
+        ". Probeer het later opnieuw of neem contact op via telefoon of e-mail."));
+    } else if (!failed && line) {
+      line.remove();
+    }
   }
 
   function conversationAction(path, done) {
@@ -324,8 +338,18 @@
     api("POST", "/inbox/api/conversations/" + encodeURIComponent(currentId) + "/messages", { text: text }).then(function () {
       $("reply-text").value = "";
       $("conv-status").textContent = "";
+      $("send-template").hidden = true;
       openConversation(currentId, false);
-    }, function (error) { $("conv-error").textContent = error.message; });
+    }, function (error) {
+      $("conv-error").textContent = error.message;
+      // Outside WhatsApp's 24-hour window: offer the approved template instead.
+      $("send-template").hidden = !(error.data && error.data.template_available);
+    });
+  });
+  $("send-template").addEventListener("click", function () {
+    conversationAction("/template", "Sjabloon verstuurd. Als de ouder antwoordt, kun je weer gewoon berichten sturen.").then(function () {
+      $("send-template").hidden = true;
+    });
   });
   $("reply-text").addEventListener("keydown", function (event) {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); $("reply-form").requestSubmit(); }
