@@ -17,6 +17,10 @@ def configure_logging(level: str) -> None:
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
     # aiohttp's access log carries query strings; keep it, it has no message text.
+    # The database drivers log SQL parameters (message texts, phone numbers,
+    # chat ids) at DEBUG: never let them, whatever LOG_LEVEL says.
+    for noisy in ("aiosqlite", "sqlalchemy", "asyncpg", "httpx", "httpcore", "twilio"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def main() -> int:

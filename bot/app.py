@@ -85,10 +85,12 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
         await app[SERVICE].announce("conversation", conversation_id)
 
     async def stop(app: web.Application) -> None:
-        await app[OUTBOX].close()
+        # Channels first: answers still being worked on go into the outbox;
+        # what it cannot send before it closes stays "pending" for the next start.
         for key in (WHATSAPP, TELEGRAM):
             if key in app:
                 await app[key].close()
+        await app[OUTBOX].close()
         await app[RASA].close()
         await app[STORE].close()
 

@@ -55,6 +55,7 @@ def too_long_text(limit: int) -> str:
 
 
 EMPTY_TEXT = "Ik heb geen tekst ontvangen. Typ je vraag, dan help ik je verder."
+UNKNOWN_CHOICE_NOTE = "[een keuze die niet (meer) bestaat]"  # what staff see in the transcript
 UNKNOWN_BUTTON = "Die keuze ken ik niet (meer). Typ je vraag, dan help ik je verder."
 WAITING_NOTE = "Je bericht staat klaar voor de adviseur. Die antwoordt hier, in dit gesprek."
 URGENT_QUEUED = "Je gesprek staat bovenaan de lijst van de adviseurs van het Oudersteunpunt."
@@ -134,8 +135,9 @@ class ConversationService:
         """
         button = await self.store.button(conversation.id, inbound.button_id) if inbound.button_id else None
         text, had_bsn = mask_bsn(button.title if button else inbound.text.strip())
+        shown = text or mask_bsn(inbound.text)[0] or (UNKNOWN_CHOICE_NOTE if inbound.button_id else "")
         stored = await self.store.add_message(
-            conversation.id, "in", "parent", text or mask_bsn(inbound.text)[0],
+            conversation.id, "in", "parent", shown,
             payload=button.payload if button else None,
             provider_message_id=inbound.client_message_id,
         )

@@ -318,7 +318,9 @@ class Store:
     async def button(self, conversation_id: str, button_id: str) -> Button | None:
         """A button the assistant sent in this conversation, or None."""
         message_id, _, index = button_id.partition(".")
-        if not (message_id.isdigit() and index.isdigit()):
+        # Ids are ours ("<message id>.<index>"); anything else, or a number too
+        # big for the database, is simply not a button of this conversation.
+        if not (message_id.isdigit() and index.isdigit() and len(message_id) <= 15 and len(index) <= 3):
             return None
         async with self._session() as session:
             row = await session.get(MessageRow, int(message_id))

@@ -48,6 +48,7 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_CALLBACK_BYTES = 64  # Telegram's limit for callback_data
 ALLOWED_UPDATES = ["message", "callback_query"]
 _START = re.compile(r"^/start(?:@\w+)?(?:\s|$)")
+_BUTTON_ID = re.compile(r"[0-9]{1,15}\.[0-9]{1,3}")  # "<message id>.<index>", as the store makes them
 
 MEDIA_ONLY_TEXT = (
     "Ik kan geen foto's, spraakberichten of bestanden lezen. "
@@ -163,7 +164,7 @@ class TelegramChannel:
         message = update.message
         client_id = f"tg-{update.update_id}"
         text = message.text if isinstance(message.text, str) else None
-        media = message.photo or message.voice or message.audio or message.document or message.video or message.video_note
+        media = any((message.photo, message.voice, message.audio, message.document, message.video, message.video_note))
         if text is None and not media:
             log.info("telegram: update %s ignored (no text: sticker, location, service message...)", update.update_id)
             return
@@ -194,7 +195,8 @@ class TelegramChannel:
             return
         conversation = await self._conversation(chat_id)
         # The service looks the id up in this conversation; an unknown id gets a clear answer.
-        button_id = query.data[:MAX_CALLBACK_BYTES]
+        # Data that cannot be our id is not looked up (a 30-digit "id" overflows the database).
+        button_id = query.data if _BUTTON_ID.fullmatch(query.data) else "unknown"
         await self._accept(conversation, Inbound(client_message_id=f"tg-{update.update_id}", button_id=button_id))
 
     async def _accept(self, conversation: Conversation, inbound: Inbound) -> None:
@@ -228,7 +230,7 @@ class TelegramChannel:
         try:
             await self.bot.send_chat_action(chat_id=int(conversation.address), action=ChatAction.TYPING)
         except TelegramError as exc:
-            log.warning("telegram: typing indicator failed in conversation %s (%s)", conversation.id, type(exc).__name__)
+            log.warning("telegram: typing failed in conversation %s (%s)", conversation.id, type(exc).__name__)
 
     async def send(self, conversation: Conversation, message: StoredMessage) -> None:
         """The outbox's sender: one stored message, cut into parts; raises SendFailed."""

@@ -58,6 +58,10 @@ async def test_typed_slash_command_is_escaped_and_forged_button_refused(gateway,
     await ws.send_json({"type": "button", "id": "m2", "button": "999999.0"})
     [refusal] = await receive_until_message(ws)
     assert refusal["author"] == "system" and "keuze ken ik niet" in refusal["text"]
+    # A number too big for the database is refused the same way (not a 500).
+    await ws.send_json({"type": "button", "id": "m3", "button": "9" * 30 + ".0"})
+    [refusal] = await receive_until_message(ws)
+    assert "keuze ken ik niet" in refusal["text"]
     assert len(fake_rasa.received) == sent_before
     await ws.close()
 
