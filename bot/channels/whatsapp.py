@@ -129,6 +129,8 @@ class WhatsAppChannel:
         elif media and not text.strip():
             reply = await self.service.store.add_message(conversation.id, "out", "system", MEDIA_ONLY_TEXT)
             await self.outbox.put(conversation, [reply])
+            if conversation.mode != "bot":  # an advisor may be waiting for this parent
+                await self.service.announce("conversation", conversation.id)
         else:
             self._in_background(self._answer(conversation, accepted))
         return web.Response(text=EMPTY_TWIML, content_type="application/xml")
