@@ -1,6 +1,8 @@
 """The gateway's aiohttp application factory."""
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import logging
 
 from aiohttp import web
@@ -26,6 +28,8 @@ WEB = web.AppKey("web", WebChannel)
 OUTBOX = web.AppKey("outbox", Outbox)
 WHATSAPP = web.AppKey("whatsapp", WhatsAppChannel)
 TELEGRAM = web.AppKey("telegram", TelegramChannel)
+RECOVERY = web.AppKey("recovery", asyncio.Task)
+UNANSWERED_WITHIN = dt.timedelta(hours=1)  # older questions are better answered by a person
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
@@ -80,11 +84,24 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
             app[TELEGRAM] = TelegramChannel(settings, app[SERVICE], app[OUTBOX])
             await app[TELEGRAM].start()
         await app[OUTBOX].resume()
+        if WHATSAPP in app or TELEGRAM in app:
+            app[RECOVERY] = asyncio.create_task(answer_unanswered(app))
+
+    async def answer_unanswered(app: web.Application) -> None:
+        """Messages stored just before a stop are answered after the start, in the background."""
+        channels = [name for name, key in (("whatsapp", WHATSAPP), ("telegram", TELEGRAM)) if key in app]
+        try:
+            for conversation, replies in await app[SERVICE].answer_unanswered(channels, UNANSWERED_WITHIN):
+                await app[OUTBOX].put(conversation, replies)
+        except Exception:
+            log.exception("answering messages left by a restart failed; they are in the inbox transcript")
 
     async def announce_failed(conversation_id: str) -> None:
         await app[SERVICE].announce("conversation", conversation_id)
 
     async def stop(app: web.Application) -> None:
+        if RECOVERY in app:
+            app[RECOVERY].cancel()
         # Channels first: answers still being worked on go into the outbox;
         # what it cannot send before it closes stays "pending" for the next start.
         for key in (WHATSAPP, TELEGRAM):

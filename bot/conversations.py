@@ -138,7 +138,7 @@ class ConversationService:
         shown = text or mask_bsn(inbound.text)[0] or (UNKNOWN_CHOICE_NOTE if inbound.button_id else "")
         stored = await self.store.add_message(
             conversation.id, "in", "parent", shown,
-            payload=button.payload if button else None,
+            payload=button.payload if button else inbound.payload,
             provider_message_id=inbound.client_message_id,
         )
         if stored is None:
@@ -148,6 +148,17 @@ class ConversationService:
             conversation, stored, text, button, had_bsn, inbound.payload,
             unknown_button=bool(inbound.button_id) and button is None,
         )
+
+    async def answer_unanswered(self, channels: list[str], within: dt.timedelta) -> list[tuple[Conversation, list[StoredMessage]]]:
+        """After a restart: answers parent messages that were stored but never answered
+        (the gateway stopped in between). Older ones are left to the inbox."""
+        answered = []
+        for conversation, message in await self.store.unanswered(channels, since=self.clock() - within):
+            log.info("answering message %s left unanswered by a restart", message.id)
+            # The stored text is already masked; a button's payload was stored with it.
+            accepted = Accepted(conversation, message, message.text, None, False, message.payload)
+            answered.append((conversation, await self.respond(accepted)))
+        return answered
 
     async def respond(self, accepted: Accepted) -> list[StoredMessage]:
         """Answers an accepted message; messages of one conversation are answered in order."""

@@ -267,6 +267,26 @@ class Store:
             )
             return [(_conversation(c), _message(m)) for c, m in rows.all()]
 
+    async def unanswered(self, channels: list[str], since: dt.datetime) -> list[tuple[Conversation, StoredMessage]]:
+        """Conversations with the assistant whose last message is a parent's, stored after `since`:
+        the gateway stopped between storing the message and answering it."""
+        async with self._session() as session:
+            last = (
+                select(MessageRow.conversation_id, func.max(MessageRow.id).label("last_id"))
+                .group_by(MessageRow.conversation_id).subquery()
+            )
+            rows = await session.execute(
+                select(ConversationRow, MessageRow)
+                .join(last, last.c.conversation_id == ConversationRow.id)
+                .join(MessageRow, MessageRow.id == last.c.last_id)
+                .where(
+                    ConversationRow.channel.in_(channels), ConversationRow.mode == "bot",
+                    MessageRow.direction == "in", MessageRow.created_at >= since,
+                )
+                .order_by(MessageRow.id)
+            )
+            return [(_conversation(c), _message(m)) for c, m in rows.all()]
+
     async def last_parent_message_at(self, conversation_id: str) -> dt.datetime | None:
         async with self._session() as session:
             moment = await session.scalar(

@@ -309,3 +309,31 @@ async def test_the_channel_is_off_without_credentials(aiohttp_client, fake_rasa,
     client = await aiohttp_client(create_app(settings_for(fake_rasa.url)))
     form = form_for("hallo")
     assert (await post(client, form)).status == 404
+
+
+async def test_a_message_stored_just_before_a_stop_is_answered_after_the_start(
+    aiohttp_server, fake_rasa, fake_twilio, settings_for, clock
+):
+    settings = settings_for(
+        fake_rasa.url, public_url=PUBLIC, channel_key_secret=SECRET, twilio_account_sid=ACCOUNT,
+        twilio_auth_token=TOKEN, twilio_whatsapp_from=OUR_NUMBER, twilio_api_url=fake_twilio.url,
+        send_retry_delays=(0.01,),
+    )
+    first = await aiohttp_server(create_app(settings, clock=clock), host="127.0.0.1")
+    store = first.app[STORE]
+    conversation = await store.conversation_for("whatsapp", conversation_key(SECRET, "whatsapp", PARENT), address=PARENT)
+    await store.add_message(conversation.id, "in", "parent", "wat is een tlv", provider_message_id="SM1")
+    old = await store.conversation_for("whatsapp", conversation_key(SECRET, "whatsapp", "whatsapp:+31600000001"),
+                                       address="whatsapp:+31600000001")
+    clock.advance(-2 * 3600)
+    await store.add_message(old.id, "in", "parent", "een oude vraag", provider_message_id="SM2")
+    clock.advance(2 * 3600)
+    await first.close()  # the gateway stopped before it could answer
+
+    second = await aiohttp_server(create_app(settings, clock=clock), host="127.0.0.1")
+    from bot.app import RECOVERY
+
+    await second.app[RECOVERY]
+    await second.app[OUTBOX].drain()
+    assert [m["message"] for m in fake_rasa.received] == ["wat is een tlv"]  # the 2-hour-old one is left to staff
+    assert fake_twilio.sent == [{"To": PARENT, "From": OUR_NUMBER, "Body": "Een TLV is ..."}]
