@@ -337,3 +337,17 @@ async def test_a_message_stored_just_before_a_stop_is_answered_after_the_start(
     await second.app[OUTBOX].drain()
     assert [m["message"] for m in fake_rasa.received] == ["wat is een tlv"]  # the 2-hour-old one is left to staff
     assert fake_twilio.sent == [{"To": PARENT, "From": OUR_NUMBER, "Body": "Een TLV is ..."}]
+
+
+async def test_erasing_a_conversation_removes_the_phone_number(client, server, store, login):
+    await post(client, form_for("wat is een tlv"))
+    await settled(server)
+    conversation = await parent_conversation(store)
+    admin = await login("beheer", role="admin")
+    await admin.json("DELETE", f"/inbox/api/conversations/{conversation.id}")
+    assert await parent_conversation(store) is None
+    async with store.engine.connect() as connection:
+        from sqlalchemy import text
+
+        rows = (await connection.execute(text("SELECT * FROM conversations"))).all()
+    assert not any("612345678" in str(row) for row in rows)
