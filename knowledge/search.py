@@ -11,7 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from pathlib import Path
+
 import snowballstemmer
+import yaml
 
 from knowledge.articles import Article
 
@@ -29,9 +32,21 @@ _WORD = re.compile(r"[a-zà-ÿ0-9]+")
 _stemmer = snowballstemmer.stemmer("dutch")
 
 
+ENGLISH_TERMS: dict[str, str] = yaml.safe_load(
+    (Path(__file__).parent / "english_terms.yml").read_text(encoding="utf-8")
+)
+
+
 def terms(text: str) -> list[str]:
     words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
     return _stemmer.stemWords(words)
+
+
+def query_terms(text: str) -> list[str]:
+    """A parent's question as search terms; English words bring their Dutch meaning along."""
+    words = _WORD.findall(text.lower())
+    dutch = " ".join(ENGLISH_TERMS[w] for w in words if w in ENGLISH_TERMS)
+    return terms(f"{text} {dutch}")
 
 
 @dataclass(frozen=True)
@@ -57,7 +72,7 @@ class ArticleSearch:
         self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
 
     def search(self, query: str, limit: int = 3) -> list[Hit]:
-        q = terms(query)
+        q = query_terms(query)
         hits = []
         for article, doc, length in zip(self.articles, self.docs, self.lengths):
             score = 0.0

@@ -32,3 +32,12 @@ def test_the_right_article_is_among_the_first_three(search, query, expected):
 
 def test_nonsense_finds_nothing(search):
     assert search.search("qqq zzz xyzzy") == []
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("can the school suspend my son and for how many days", "schorsing"),
+    ("how long is the declaration of eligibility valid", "tlv_geldigheid"),
+    ("my daughter is stuck at home, no school will take her", "thuiszitten"),
+])
+def test_english_questions_find_the_dutch_articles(search, query, expected):
+    assert expected in [h.article.id for h in search.search(query, 3)]
