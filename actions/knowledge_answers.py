@@ -25,9 +25,6 @@ SEARCH_WEIGHT = 0.3
 # Below this combined score the assistant asks which article the parent means;
 # above it, it answers (92% right on the same set, 8% of messages asked back).
 MIN_ANSWER_SCORE = 0.4
-# When the intent itself is unsure (nlu_fallback) but "faq" was likeliest, an
-# article with at least this combined score is answered instead of asking back.
-UNSURE_INTENT_ANSWER_SCORE = 0.5
 SURE_SCORE = 0.8  # from here on the answer comes with related questions only
 MAX_SUGGESTIONS = 3
 SUGGEST_TEXT = "Ik weet niet zeker wat je bedoelt. Bedoel je een van deze vragen?"
@@ -71,12 +68,6 @@ def ranked_articles(tracker: Tracker) -> List[tuple[Text, float]]:
     for hit in hits:
         scores[hit.article.id] = scores.get(hit.article.id, 0.0) + SEARCH_WEIGHT * hit.score / hits[0].score
     return sorted(((a, s) for a, s in scores.items() if a in ARTICLES), key=lambda x: -x[1])
-
-
-def likeliest_intent(tracker: Tracker) -> Text:
-    """The best intent other than the fallback (which wins when all are unsure)."""
-    ranking = (tracker.latest_message or {}).get("intent_ranking") or []
-    return next((i.get("name") or "" for i in ranking if i.get("name") != "nlu_fallback"), "")
 
 
 def answer(
@@ -147,14 +138,6 @@ class ActionSuggestArticles(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        # Unsure of the intent, but a knowledge question was likeliest and the
-        # articles agree on one: answer it (with the runners-up as buttons)
-        # rather than ask back.
-        if likeliest_intent(tracker) == "faq":
-            ranked = ranked_articles(tracker)
-            if ranked and ranked[0][1] >= UNSURE_INTENT_ANSWER_SCORE:
-                alternatives = [a for a, s in ranked[1:3] if s >= MIN_ANSWER_SCORE / 2]
-                return answer(dispatcher, ARTICLES[ranked[0][0]], alternatives)
         text = (tracker.latest_message or {}).get("text") or ""
         return suggest(dispatcher, tracker, text)
 

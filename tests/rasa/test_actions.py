@@ -210,28 +210,6 @@ def test_nlu_fallback_suggests_articles_found_by_search():
     assert "tlv_bezwaar" in article_ids(messages[0]["buttons"])
 
 
-def unsure_intent(article_id, confidence, likeliest="faq"):
-    message = faq_message(article_id, confidence, text="bezwaar tegen de tlv, hoeveel tijd heb ik")
-    message["intent"] = {"name": "nlu_fallback", "confidence": 0.55}
-    message["intent_ranking"] = [
-        {"name": "nlu_fallback", "confidence": 0.55}, {"name": likeliest, "confidence": 0.45},
-        {"name": "out_of_scope" if likeliest == "faq" else "faq", "confidence": 0.3},
-    ]
-    return message
-
-
-def test_unsure_intent_but_one_clear_article_is_answered():
-    messages, _ = run(ActionSuggestArticles(), tracker(unsure_intent("tlv_bezwaar", 0.7)))
-    assert messages[0]["text"] == ARTICLES["tlv_bezwaar"].reply_text
-
-
-@pytest.mark.parametrize("confidence, likeliest", [(0.05, "faq"), (0.7, "out_of_scope")])
-def test_unsure_intent_and_unclear_article_or_other_intent_asks_back(confidence, likeliest):
-    # A weak article match, or an intent other than a knowledge question: offer choices.
-    messages, _ = run(ActionSuggestArticles(), tracker(unsure_intent("zorgplicht", confidence, likeliest)))
-    assert "Bedoel je" in messages[0]["text"]
-
-
 def test_nothing_found_asks_to_rephrase():
     messages, _ = run(ActionSuggestArticles(), tracker({"text": "qqq zzz", "intent": {"name": "nlu_fallback"}}))
     assert messages[0]["response"] == "utter_ask_rephrase"
