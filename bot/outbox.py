@@ -52,6 +52,7 @@ class Outbox:
         self.senders: dict[str, Sender] = {}
         self._queues: dict[str, asyncio.Queue] = {}
         self._workers: dict[str, asyncio.Task] = {}
+        self._closed = False
 
     def register(self, channel: str, sender: Sender) -> None:
         self.senders[channel] = sender
@@ -76,6 +77,8 @@ class Outbox:
             await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
 
     async def close(self) -> None:
+        """Stops sending; what is not sent yet stays "pending" in the store for the next start."""
+        self._closed = True
         for task in list(self._workers.values()):
             task.cancel()
         await asyncio.gather(*list(self._workers.values()), return_exceptions=True)
@@ -83,6 +86,8 @@ class Outbox:
         self._queues.clear()
 
     def _enqueue(self, conversation: Conversation, message: StoredMessage) -> None:
+        if self._closed:
+            return  # stored as "pending": resume() sends it after the next start
         queue = self._queues.setdefault(conversation.id, asyncio.Queue())
         queue.put_nowait((conversation, message))
         if conversation.id not in self._workers:
@@ -92,13 +97,14 @@ class Outbox:
         try:
             while not queue.empty():
                 conversation, message = queue.get_nowait()
-                await self._send_with_retries(conversation, message)
+                try:
+                    await self._send_with_retries(conversation, message)
+                except Exception:  # e.g. the database went away: the message stays "pending" for resume()
+                    log.exception("outbox: message %s left pending", message.id)
         finally:
+            # No await since the queue was last seen empty: nothing can be added in between.
             self._workers.pop(conversation_id, None)
-            if queue.empty():
-                self._queues.pop(conversation_id, None)
-            else:  # put() raced with the end of this worker
-                self._workers[conversation_id] = asyncio.create_task(self._work(conversation_id, queue))
+            self._queues.pop(conversation_id, None)
 
     async def _send_with_retries(self, conversation: Conversation, message: StoredMessage) -> None:
         sender = self.senders.get(conversation.channel)
