@@ -57,14 +57,18 @@ def article_button(article: Article) -> Dict[str, str]:
 
 def ranked_articles(tracker: Tracker) -> List[tuple[Text, float]]:
     """Articles for the latest message, best first, with their combined score."""
-    message = tracker.latest_message or {}
-    ranking = ((message.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
+    return combined_ranking(tracker.latest_message or {}, SEARCH)
+
+
+def combined_ranking(parse: Dict[Text, Any], search: ArticleSearch) -> List[tuple[Text, float]]:
+    """The ResponseSelector's confidence per article plus the scaled BM25 score (also used by bench/)."""
+    ranking = ((parse.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
     scores: Dict[Text, float] = {}
     for item in ranking:
         key = item.get("intent_response_key") or ""
         if "/" in key:
             scores[key.split("/", 1)[1]] = float(item.get("confidence") or 0.0)
-    hits = SEARCH.search(message.get("text") or "", 5)
+    hits = search.search(parse.get("text") or "", 5)
     for hit in hits:
         scores[hit.article.id] = scores.get(hit.article.id, 0.0) + SEARCH_WEIGHT * hit.score / hits[0].score
     return sorted(((a, s) for a, s in scores.items() if a in ARTICLES), key=lambda x: -x[1])
