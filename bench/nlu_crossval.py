@@ -1,7 +1,7 @@
 """NLU quality: k-fold cross-validation of intents and of which article answers.
 
 Run in the Rasa environment from the repository root (about 15 minutes on 2 cores):
-    PYTHONPATH=. RASA_TELEMETRY_ENABLED=false .venv/rasa/bin/python bench/nlu_crossval.py [folds]
+    PYTHONPATH=. RASA_TELEMETRY_ENABLED=false .venv/rasa/bin/python bench/nlu_crossval.py [folds] [config.yml]
 
 Each fold trains the NLU pipeline of config.yml on the other folds (with the
 articles' answers, as a real training has them) and parses the held-out
@@ -41,7 +41,7 @@ from sklearn.metrics import classification_report
 from actions.knowledge_answers import ARTICLES, MIN_ANSWER_SCORE, combined_ranking
 from knowledge.search import ArticleSearch
 
-OUTPUT = Path("results/crossval")
+OUTPUT = Path("results/crossval")  # predictions.json: every held-out example with what was predicted
 
 
 def fold_search(train) -> ArticleSearch:
@@ -81,7 +81,8 @@ def report(title: str, truth: list, predicted: list) -> dict:
 
 def main() -> int:
     folds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
-    importer = TrainingDataImporter.load_from_config("config.yml", "domain.yml", ["nlu"])
+    config_path = sys.argv[2] if len(sys.argv) > 2 else "config.yml"  # to compare a variant
+    importer = TrainingDataImporter.load_from_config(config_path, "domain.yml", ["nlu"])
     data = importer.get_nlu_data("nl")
     data.responses = {k: v for k, v in importer.get_domain().responses.items() if k.startswith("utter_faq/")}
     config = importer.get_config()
@@ -98,7 +99,7 @@ def main() -> int:
             asyncio.run(evaluate_fold(model, test, fold_search(train), rows))
             print(f"fold {number}/{folds} done", file=sys.stderr)
     OUTPUT.mkdir(parents=True, exist_ok=True)
-    (OUTPUT / "predictions.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    (OUTPUT / f"predictions-{Path(config_path).stem}.json").write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
     print(f"\n{folds}-fold cross-validation on {len(rows)} examples in {time.monotonic() - started:.0f} s\n")
     print("| evaluation                 | macro F1 | weighted F1 | accuracy |")

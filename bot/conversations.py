@@ -1,8 +1,9 @@
 """The conversation service: store every message, route it, store the replies.
 
-Channels call `handle_parent_message`; it returns the stored replies, which the
-channel delivers in its own format. Messages of one conversation are handled
-one at a time, in order. Routing by the conversation's mode:
+The widget calls `handle_parent_message`, which returns the stored replies for
+the channel to deliver. Webhook channels (WhatsApp, Telegram) call `accept`
+before they acknowledge the provider and `respond` afterwards. Messages of one
+conversation are answered one at a time, in order. Routing by the conversation's mode:
 - a safety message gets the emergency referral first, in every mode;
 - "bot": the message goes to Rasa; its custom payloads (handoff, callback) are
   acted on here;
