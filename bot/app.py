@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 
@@ -101,7 +102,11 @@ def create_app(settings: Settings, clock: Clock = system_clock) -> web.Applicati
 
     async def stop(app: web.Application) -> None:
         if RECOVERY in app:
+            # Wait for it to end before the store closes: a query cut off by a
+            # closed database would never finish.
             app[RECOVERY].cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await app[RECOVERY]
         # Channels first: answers still being worked on go into the outbox;
         # what it cannot send before it closes stays "pending" for the next start.
         for key in (WHATSAPP, TELEGRAM):
