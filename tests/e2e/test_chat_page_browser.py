@@ -4,22 +4,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright
 
-from tests.e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import ARTIFACTS, chromium
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 async def page():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium (make setup does not)")
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = await browser.new_page(viewport={"width": 1100, "height": 800}, locale="nl-NL")
-        yield page
-        await browser.close()
+    async with chromium() as browser:
+        yield await browser.new_page(viewport={"width": 1100, "height": 800}, locale="nl-NL")
 
 
 async def ask(page, text: str) -> None:

@@ -13,17 +13,16 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import secrets
-from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from bot.app import STORE, create_app
 from bot.conversations import HANDED_BACK
 from bot.inbox.accounts import create_account
 from bot.settings import Settings
 
-from tests.e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import ARTIFACTS, chromium
 
 pytestmark = pytest.mark.e2e
 
@@ -43,12 +42,8 @@ async def gateway(aiohttp_server, stack, tmp_path):
 
 @pytest.fixture
 async def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium")
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    async with chromium() as browser:
         yield browser
-        await browser.close()
 
 
 async def shot(page, name: str) -> None:

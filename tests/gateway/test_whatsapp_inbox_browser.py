@@ -10,16 +10,15 @@ test-artifacts/inbox-9-whatsapp-window.png.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 import pytest
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import expect
 
 from bot.inbox.accounts import create_account
-from tests.e2e.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.browser import ARTIFACTS, chromium
 from tests.gateway.fake_twilio import fake_twilio  # noqa: F401 (fixture)
 from tests.gateway.test_whatsapp import (  # noqa: F401 (fixtures)
-    clock, form_for, parent_conversation, post, server, settled, store,
+    clock, form_for, post, server, settled, store, whatsapp_settings,
 )
 
 PASSWORD = "een lang wachtwoord voor de test"
@@ -27,12 +26,8 @@ PASSWORD = "een lang wachtwoord voor de test"
 
 @pytest.fixture
 async def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's chromium")
-    async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    async with chromium() as browser:
         yield browser
-        await browser.close()
 
 
 async def test_the_inbox_shows_a_failed_delivery_and_offers_the_template(
