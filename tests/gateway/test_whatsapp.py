@@ -16,7 +16,7 @@ from twilio.request_validator import RequestValidator
 
 from bot.app import OUTBOX, STORE, WHATSAPP, create_app
 from bot.channels.identity import conversation_key
-from bot.channels.whatsapp import MEDIA_ONLY_TEXT
+from bot.conversations import MEDIA_ONLY_TEXT
 from tests.gateway.fake_twilio import fake_twilio  # noqa: F401 (fixture)
 from tests.gateway.test_inbox_helpers import OPEN, MovableClock, login  # noqa: F401 (fixtures)
 
@@ -35,12 +35,21 @@ def clock():
 
 
 @pytest.fixture
-async def server(aiohttp_server, fake_rasa, fake_twilio, settings_for, clock):
-    settings = settings_for(
-        fake_rasa.url, public_url=PUBLIC, channel_key_secret=SECRET, twilio_account_sid=ACCOUNT,
-        twilio_auth_token=TOKEN, twilio_whatsapp_from=OUR_NUMBER, twilio_template_sid="HX" + "1" * 32,
-        twilio_api_url=fake_twilio.url, send_retry_delays=(0.01, 0.02),
-    )
+def whatsapp_settings(fake_rasa, fake_twilio, settings_for):
+    """Gateway settings with WhatsApp on, against the fake Rasa and the fake Twilio API."""
+    def make(**overrides):
+        return settings_for(
+            fake_rasa.url, public_url=PUBLIC, channel_key_secret=SECRET, twilio_account_sid=ACCOUNT,
+            twilio_auth_token=TOKEN, twilio_whatsapp_from=OUR_NUMBER, twilio_api_url=fake_twilio.url,
+            **overrides,
+        )
+
+    return make
+
+
+@pytest.fixture
+async def server(aiohttp_server, whatsapp_settings, clock):
+    settings = whatsapp_settings(twilio_template_sid="HX" + "1" * 32, send_retry_delays=(0.01, 0.02))
     return await aiohttp_server(create_app(settings, clock=clock), host="127.0.0.1")
 
 
@@ -279,12 +288,8 @@ async def test_a_failed_staff_message_shows_in_the_inbox(client, server, store, 
     assert last["text"] == "Hoi" and last["delivery"] == "failed" and "63016" in last["delivery_error"]
 
 
-async def test_pending_messages_are_sent_after_a_restart(aiohttp_server, fake_rasa, fake_twilio, settings_for, clock):
-    settings = settings_for(
-        fake_rasa.url, public_url=PUBLIC, channel_key_secret=SECRET, twilio_account_sid=ACCOUNT,
-        twilio_auth_token=TOKEN, twilio_whatsapp_from=OUR_NUMBER, twilio_api_url=fake_twilio.url,
-        send_retry_delays=(0.01,),
-    )
+async def test_pending_messages_are_sent_after_a_restart(aiohttp_server, fake_twilio, whatsapp_settings, clock):
+    settings = whatsapp_settings(send_retry_delays=(0.01,))
     first = await aiohttp_server(create_app(settings, clock=clock), host="127.0.0.1")
     store = first.app[STORE]
     conversation = await store.conversation_for("whatsapp", conversation_key(SECRET, "whatsapp", PARENT), address=PARENT)
@@ -312,13 +317,9 @@ async def test_the_channel_is_off_without_credentials(aiohttp_client, fake_rasa,
 
 
 async def test_a_message_stored_just_before_a_stop_is_answered_after_the_start(
-    aiohttp_server, fake_rasa, fake_twilio, settings_for, clock
+    aiohttp_server, fake_rasa, fake_twilio, whatsapp_settings, clock
 ):
-    settings = settings_for(
-        fake_rasa.url, public_url=PUBLIC, channel_key_secret=SECRET, twilio_account_sid=ACCOUNT,
-        twilio_auth_token=TOKEN, twilio_whatsapp_from=OUR_NUMBER, twilio_api_url=fake_twilio.url,
-        send_retry_delays=(0.01,),
-    )
+    settings = whatsapp_settings(send_retry_delays=(0.01,))
     first = await aiohttp_server(create_app(settings, clock=clock), host="127.0.0.1")
     store = first.app[STORE]
     conversation = await store.conversation_for("whatsapp", conversation_key(SECRET, "whatsapp", PARENT), address=PARENT)
