@@ -55,6 +55,11 @@ def too_long_text(limit: int) -> str:
     )
 
 
+MEDIA_ONLY_TEXT = (
+    "Ik kan geen foto's, spraakberichten of bestanden lezen. "
+    "Typ je vraag in een bericht, dan help ik je verder."
+)
+MEDIA_PLACEHOLDER = "[media]"  # what the transcript shows for a photo, voice message or file
 EMPTY_TEXT = "Ik heb geen tekst ontvangen. Typ je vraag, dan help ik je verder."
 UNKNOWN_CHOICE_NOTE = "[een keuze die niet (meer) bestaat]"  # what staff see in the transcript
 UNKNOWN_BUTTON = "Die keuze ken ik niet (meer). Typ je vraag, dan help ik je verder."
@@ -149,6 +154,17 @@ class ConversationService:
             conversation, stored, text, button, had_bsn, inbound.payload,
             unknown_button=bool(inbound.button_id) and button is None,
         )
+
+    async def accept_media_only(self, conversation: Conversation, client_message_id: str) -> StoredMessage | None:
+        """A photo, voice message or file without text (WhatsApp, Telegram): stored so the
+        inbox shows it, answered with a request to type; None for a duplicate."""
+        accepted = await self.accept(conversation, Inbound(text=MEDIA_PLACEHOLDER, client_message_id=client_message_id))
+        if accepted is None:
+            return None
+        reply = await self._system_reply(conversation, MEDIA_ONLY_TEXT)
+        if conversation.mode != "bot":  # an advisor may be waiting for this parent
+            await self.announce("conversation", conversation.id)
+        return reply
 
     async def answer_unanswered(self, channels: list[str], within: dt.timedelta) -> list[tuple[Conversation, list[StoredMessage]]]:
         """After a restart: answers parent messages that were stored but never answered

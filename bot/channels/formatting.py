@@ -1,4 +1,4 @@
-"""Text for channels without buttons (WhatsApp): numbered options, and splitting long messages."""
+"""Text for WhatsApp and Telegram: the advisor's name, numbered options, and splitting long messages."""
 from __future__ import annotations
 
 import re
@@ -7,6 +7,11 @@ from bot.store import Store, StoredMessage
 
 _NUMBER_REPLY = re.compile(r"^\s*(?:optie\s*)?(\d{1,2})\s*[.)]?\s*$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def signed(message: StoredMessage, text: str) -> str:
+    """An advisor's message starts with their first name, so the parent sees who writes."""
+    return f"{message.name} (adviseur):\n{text}" if message.author == "staff" and message.name else text
 
 
 def with_numbered_options(message: StoredMessage) -> str:

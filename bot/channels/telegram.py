@@ -27,7 +27,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, RetryAfter, TelegramError
 
-from bot.channels.formatting import split_text
+from bot.channels.formatting import signed, split_text
 from bot.channels.identity import conversation_key
 from bot.conversations import Accepted, ConversationService, Inbound
 from bot.outbox import Outbox, SendFailed
@@ -50,10 +50,6 @@ ALLOWED_UPDATES = ["message", "callback_query"]
 _START = re.compile(r"^/start(?:@\w+)?(?:\s|$)")
 _BUTTON_ID = re.compile(r"[0-9]{1,15}\.[0-9]{1,3}")  # "<message id>.<index>", as the store makes them
 
-MEDIA_ONLY_TEXT = (
-    "Ik kan geen foto's, spraakberichten of bestanden lezen. "
-    "Typ je vraag in een bericht, dan help ik je verder."
-)
 BUTTONS_ONLY_TEXT = "Maak een keuze:"  # Telegram needs text with a keyboard
 
 
@@ -171,12 +167,9 @@ class TelegramChannel:
         conversation = await self._conversation(message.chat.id)
         if text is None:
             # Stored like any message, so the inbox shows it; Rasa cannot read it.
-            accepted = await self.service.accept(conversation, Inbound(text="[media]", client_message_id=client_id))
-            if accepted is not None:
-                reply = await self.service.store.add_message(conversation.id, "out", "system", MEDIA_ONLY_TEXT)
+            reply = await self.service.accept_media_only(conversation, client_id)
+            if reply is not None:
                 await self.outbox.put(conversation, [reply])
-                if conversation.mode != "bot":  # an advisor may be waiting for this parent
-                    await self.service.announce("conversation", conversation.id)
             return
         if _START.match(text):
             # Telegram's first message is "/start": Rasa greets (a payload the gateway sets, not the parent).
@@ -236,9 +229,7 @@ class TelegramChannel:
         """The outbox's sender: one stored message, cut into parts; raises SendFailed."""
         if not conversation.address:
             raise SendFailed("no Telegram chat id for this conversation", permanent=True)
-        text = message.text
-        if message.author == "staff" and message.name:
-            text = f"{message.name} (adviseur):\n{text}"
+        text = signed(message, message.text)
         keyboard = self._keyboard(message)
         parts = split_text(text, MAX_CHARS) or ([BUTTONS_ONLY_TEXT] if keyboard else [])
         done = self._parts_sent.get(message.id, 0)

@@ -26,7 +26,7 @@ from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.request_validator import RequestValidator
 from twilio.rest import Client
 
-from bot.channels.formatting import chosen_option, split_text, with_numbered_options
+from bot.channels.formatting import chosen_option, signed, split_text, with_numbered_options
 from bot.channels.identity import conversation_key
 from bot.conversations import ConversationService, Inbound
 from bot.outbox import Outbox, SendFailed
@@ -45,10 +45,6 @@ _MESSAGE_SID = re.compile(r"^(SM|MM)[0-9a-f]{32}$")
 _ADDRESS = re.compile(r"^whatsapp:\+[1-9]\d{6,14}$")
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
-MEDIA_ONLY_TEXT = (
-    "Ik kan geen foto's, spraakberichten of bestanden lezen. "
-    "Typ je vraag in een bericht, dan help ik je verder."
-)
 TEMPLATE_TEXT = "[Sjabloon verstuurd: het Oudersteunpunt vraagt of je het gesprek wilt voortzetten.]"
 
 
@@ -117,20 +113,15 @@ class WhatsAppChannel:
             CHANNEL, conversation_key(self.settings.channel_key_secret, CHANNEL, sender), address=sender
         )
         text = params.get("Body", "")
-        media = _number(params.get("NumMedia"))
-        if media and not text.strip():
-            inbound = Inbound(text="[media]", client_message_id=sid)
-        else:
-            button = await chosen_option(self.service.store, conversation.id, text)
-            inbound = Inbound(text=text, client_message_id=sid, button_id=button)
-        accepted = await self.service.accept(conversation, inbound)
+        if _number(params.get("NumMedia")) and not text.strip():
+            reply = await self.service.accept_media_only(conversation, sid)
+            if reply is not None:
+                await self.outbox.put(conversation, [reply])
+            return web.Response(text=EMPTY_TWIML, content_type="application/xml")
+        button = await chosen_option(self.service.store, conversation.id, text)
+        accepted = await self.service.accept(conversation, Inbound(text=text, client_message_id=sid, button_id=button))
         if accepted is None:
             log.info("whatsapp: duplicate MessageSid ignored")
-        elif media and not text.strip():
-            reply = await self.service.store.add_message(conversation.id, "out", "system", MEDIA_ONLY_TEXT)
-            await self.outbox.put(conversation, [reply])
-            if conversation.mode != "bot":  # an advisor may be waiting for this parent
-                await self.service.announce("conversation", conversation.id)
         else:
             self._in_background(self._answer(conversation, accepted))
         return web.Response(text=EMPTY_TWIML, content_type="application/xml")
@@ -177,10 +168,7 @@ class WhatsAppChannel:
         if message.payload == TEMPLATE_MARKER:
             await self._create(conversation, content_sid=self.settings.twilio_template_sid)
             return
-        text = with_numbered_options(message)
-        if message.author == "staff" and message.name:
-            text = f"{message.name} (adviseur):\n{text}"
-        parts = split_text(text, MAX_CHARS)
+        parts = split_text(signed(message, with_numbered_options(message)), MAX_CHARS)
         done = self._parts_sent.get(message.id, 0)
         for part in parts[done:]:
             await self._create(conversation, body=part)

@@ -10,8 +10,8 @@ import pytest
 
 from bot.app import OUTBOX, SERVICE, STORE, TELEGRAM, create_app
 from bot.channels.identity import conversation_key
-from bot.channels.telegram import MAX_CHARS, MEDIA_ONLY_TEXT, SECRET_HEADER, main
-from bot.conversations import HANDED_BACK, UNKNOWN_BUTTON, WAITING_NOTE
+from bot.channels.telegram import MAX_CHARS, SECRET_HEADER, main
+from bot.conversations import HANDED_BACK, MEDIA_ONLY_TEXT, UNKNOWN_BUTTON, WAITING_NOTE
 from tests.gateway.fake_telegram import FakeBotApi
 
 TOKEN = "123456:TEST-token-abcdefghijklmnop"
