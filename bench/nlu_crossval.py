@@ -35,10 +35,12 @@ from rasa.nlu.classifiers import fallback_classifier
 from rasa.nlu.test import generate_folds
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLWriter
+from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import write_yaml
 from sklearn.metrics import classification_report
 
 from actions.knowledge_answers import ARTICLES, MIN_ANSWER_SCORE, combined_ranking
+from knowledge.rasa_importer import article_phrases
 from knowledge.search import ArticleSearch
 
 OUTPUT = Path("results/crossval")  # predictions.json: every held-out example with what was predicted
@@ -72,6 +74,16 @@ async def evaluate_fold(model: str, test, search: ArticleSearch, rows: list) -> 
         })
 
 
+def split_off_phrases(data: TrainingData) -> tuple[TrainingData, TrainingData]:
+    """The articles' titles and answer sentences go into every fold's training
+    data and are never held out: only messages are tested."""
+    phrases = {(f"faq/{a}", t) for a, texts in article_phrases(list(ARTICLES.values())).items() for t in texts}
+    examples = {True: [], False: []}
+    for example in data.training_examples:
+        examples[(example.get("intent_response_key"), example.get("text")) in phrases].append(example)
+    return TrainingData(examples[False], responses=data.responses), TrainingData(examples[True])
+
+
 def report(title: str, truth: list, predicted: list) -> dict:
     result = classification_report(truth, predicted, output_dict=True, zero_division=0)
     macro, weighted = result["macro avg"]["f1-score"], result["weighted avg"]["f1-score"]
@@ -85,6 +97,7 @@ def main() -> int:
     importer = TrainingDataImporter.load_from_config(config_path, "domain.yml", ["nlu"])
     data = importer.get_nlu_data("nl")
     data.responses = {k: v for k, v in importer.get_domain().responses.items() if k.startswith("utter_faq/")}
+    data, always = split_off_phrases(data)
     config = importer.get_config()
     config.pop("importers", None)  # each fold trains on its own file only
     started = time.monotonic()
@@ -94,7 +107,7 @@ def main() -> int:
         write_yaml(config, config_file)
         for number, (train, test) in enumerate(generate_folds(folds, data), start=1):
             data_file = Path(tmp) / "train.yml"
-            RasaYAMLWriter().dump(data_file, train)
+            RasaYAMLWriter().dump(data_file, train.merge(always))
             model = train_nlu(str(config_file), str(data_file), str(Path(tmp) / f"fold{number}"))
             asyncio.run(evaluate_fold(model, test, fold_search(train), rows))
             print(f"fold {number}/{folds} done", file=sys.stderr)
