@@ -17,13 +17,12 @@ from knowledge.search import ArticleSearch
 ARTICLES: Dict[str, Article] = load_articles()
 SEARCH = ArticleSearch(list(ARTICLES.values()))
 
-# Which article answers a message: the ResponseSelector's confidence plus
-# SEARCH_WEIGHT times the BM25 score (scaled to the best hit). On the
-# parent-style set (tests/data/parent_messages.yml) this picks the right
-# article for 88% of messages against 82% for the ResponseSelector alone.
-SEARCH_WEIGHT = 0.3
-# Below this combined score the assistant asks which article the parent means;
-# above it, it answers (92% right on the same set, 8% of messages asked back).
+# Which article answers a message: a weighted sum of what three sources say,
+# the ResponseSelector's confidence, the article classifier's probability
+# (nlu/article_classifier.py) and the BM25 score scaled to the best hit.
+# Weights from bench/article_weights.py on 5-fold cross-validation.
+WEIGHTS = {"selector": 0.5, "classifier": 0.5, "search": 0.3}
+# Below this combined score the assistant asks which article the parent means.
 MIN_ANSWER_SCORE = 0.4
 SURE_SCORE = 0.8  # from here on the answer comes with related questions only
 MAX_SUGGESTIONS = 3
@@ -60,17 +59,27 @@ def ranked_articles(tracker: Tracker) -> List[tuple[Text, float]]:
     return combined_ranking(tracker.latest_message or {}, SEARCH)
 
 
-def combined_ranking(parse: Dict[Text, Any], search: ArticleSearch) -> List[tuple[Text, float]]:
-    """The ResponseSelector's confidence per article plus the scaled BM25 score (also used by bench/)."""
-    ranking = ((parse.get("response_selector") or {}).get("faq") or {}).get("ranking") or []
-    scores: Dict[Text, float] = {}
-    for item in ranking:
+def source_scores(parse: Dict[Text, Any], search: ArticleSearch) -> Dict[Text, Dict[Text, float]]:
+    """Per source (selector, classifier, search) its score for each article it ranks."""
+    selector: Dict[Text, float] = {}
+    for item in ((parse.get("response_selector") or {}).get("faq") or {}).get("ranking") or []:
         key = item.get("intent_response_key") or ""
         if "/" in key:
-            scores[key.split("/", 1)[1]] = float(item.get("confidence") or 0.0)
+            selector[key.split("/", 1)[1]] = float(item.get("confidence") or 0.0)
+    classifier = {i["name"]: float(i["confidence"]) for i in parse.get("article_ranking") or []}
     hits = search.search(parse.get("text") or "", 5)
-    for hit in hits:
-        scores[hit.article.id] = scores.get(hit.article.id, 0.0) + SEARCH_WEIGHT * hit.score / hits[0].score
+    found = {h.article.id: h.score / hits[0].score for h in hits}
+    return {"selector": selector, "classifier": classifier, "search": found}
+
+
+def combined_ranking(
+    parse: Dict[Text, Any], search: ArticleSearch, weights: Dict[Text, float] = WEIGHTS
+) -> List[tuple[Text, float]]:
+    """Articles best first with their weighted score over the sources (also used by bench/)."""
+    scores: Dict[Text, float] = {}
+    for source, ranked in source_scores(parse, search).items():
+        for article_id, score in ranked.items():
+            scores[article_id] = scores.get(article_id, 0.0) + weights[source] * score
     return sorted(((a, s) for a, s in scores.items() if a in ARTICLES), key=lambda x: -x[1])
 
 

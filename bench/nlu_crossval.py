@@ -1,6 +1,6 @@
 """NLU quality: k-fold cross-validation of intents and of which article answers.
 
-Run in the Rasa environment from the repository root (about 15 minutes on 2 cores):
+Run in the Rasa environment from the repository root (about 40 minutes on 2 cores):
     PYTHONPATH=. RASA_TELEMETRY_ENABLED=false .venv/rasa/bin/python bench/nlu_crossval.py [folds] [config.yml]
 
 Each fold trains the NLU pipeline of config.yml on the other folds (with the
@@ -9,10 +9,12 @@ examples. Reported:
 - intent: macro and weighted F1 and accuracy (the FallbackClassifier's
   "unsure" undone, as `rasa test nlu` does);
 - response selection: which article the ResponseSelector alone picks for a
-  knowledge question;
+  knowledge question, and which the article classifier alone picks;
 - combined: what the assistant does (actions/knowledge_answers.py): the
-  ResponseSelector plus BM25 over the fold's own articles; answered right,
-  answered wrong, or asked back ("Bedoel je ...?").
+  ResponseSelector, the article classifier and BM25 over the fold's own
+  articles together; answered right, answered wrong, or asked back ("Bedoel
+  je ...?"). Every source's scores are stored per question for
+  bench/article_weights.py.
 
 `rasa test nlu --cross-validation` would not do here: it reads only nlu/, and
 with the knowledge importer of config.yml every fold would train on all
@@ -39,7 +41,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.shared.utils.io import write_yaml
 from sklearn.metrics import classification_report
 
-from actions.knowledge_answers import ARTICLES, MIN_ANSWER_SCORE, combined_ranking
+from actions.knowledge_answers import ARTICLES, MIN_ANSWER_SCORE, combined_ranking, source_scores
+from nlu.article_classifier import OUTPUT_KEY as ARTICLE_RANKING
 from knowledge.rasa_importer import article_phrases
 from knowledge.search import ArticleSearch
 
@@ -70,7 +73,10 @@ async def evaluate_fold(model: str, test, search: ArticleSearch, rows: list) -> 
             "text": example.get("text"), "intent": example.get("intent"),
             "predicted": (parse.get("intent") or {}).get("name"),
             "article": article, "selected": selected,
+            "classified": ((parse.get(ARTICLE_RANKING) or [{}])[0]).get("name", ""),
             "combined": ranked[0][0] if ranked else "", "score": ranked[0][1] if ranked else 0.0,
+            # each source's scores, for bench/article_weights.py
+            "sources": source_scores(parse, search) if article else {},
         })
 
 
@@ -120,7 +126,9 @@ def main() -> int:
     intents = report("intent", [r["intent"] for r in rows], [r["predicted"] for r in rows])
     faq = [r for r in rows if r["article"]]
     report("response selection (RS)", [r["article"] for r in faq], [r["selected"] for r in faq])
-    report("article: RS + BM25", [r["article"] for r in faq], [r["combined"] for r in faq])
+    if any(r["classified"] for r in faq):
+        report("article classifier (AC)", [r["article"] for r in faq], [r["classified"] for r in faq])
+    report("article: combined", [r["article"] for r in faq], [r["combined"] for r in faq])
     answered = [r for r in faq if r["score"] >= MIN_ANSWER_SCORE]
     right = sum(r["combined"] == r["article"] for r in answered)
     print(f"\nknowledge questions: answered right {right / len(faq):.1%}, answered wrong "

@@ -33,8 +33,9 @@ def run(action, track):
     return dispatcher.messages, events
 
 
-def faq_message(article_id, confidence=0.9, text="vraag", others=()):
-    """What Rasa hands the action: the ResponseSelector's pick and ranking."""
+def faq_message(article_id, confidence=0.9, text="vraag", others=(), classifier=None):
+    """What Rasa hands the action: the ResponseSelector's pick and ranking and the
+    article classifier's ranking (the same as the selector's unless given)."""
     ranking = [(article_id, confidence), *others]
     return {
         "text": text,
@@ -45,6 +46,7 @@ def faq_message(article_id, confidence=0.9, text="vraag", others=()):
                 "ranking": [{"intent_response_key": f"faq/{a}", "confidence": c} for a, c in ranking],
             }
         },
+        "article_ranking": [{"name": a, "confidence": c} for a, c in (classifier or ranking)],
         "entities": [],
     }
 
@@ -202,6 +204,16 @@ def test_search_can_outvote_an_unsure_response_selector():
     assert messages[0]["text"] == ARTICLES["thuiszitten"].reply_text
     assert "lwoo" in article_ids(messages[0]["buttons"])  # the runner-up is offered
     assert events[0]["value"] == "thuiszitten"
+
+
+def test_a_confident_classifier_outvotes_an_unsure_response_selector():
+    message = faq_message(
+        "lwoo", confidence=0.45, text="qqq zzz", others=[("schorsing", 0.3)],
+        classifier=[("schorsing", 0.9), ("lwoo", 0.05)],
+    )
+    messages, events = run(ActionAnswerFaq(), tracker(message))
+    assert messages[0]["text"] == ARTICLES["schorsing"].reply_text
+    assert events[0]["value"] == "schorsing"
 
 
 def test_nlu_fallback_suggests_articles_found_by_search():

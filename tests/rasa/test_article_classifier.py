@@ -1,0 +1,63 @@
+"""The article classifier trained and loaded as Rasa does, on a small made-up knowledge base."""
+import asyncio
+import tarfile
+
+from rasa.core.agent import Agent
+from rasa.model_training import train_nlu
+from rasa.shared.utils.io import write_yaml
+
+from nlu.article_classifier import OUTPUT_KEY
+
+QUESTIONS = {
+    "tlv": ["wat is een tlv", "tlv aanvragen hoe", "wie vraagt de toelaatbaarheidsverklaring aan",
+            "tlv nodig voor het sbo", "school wil een tlv"],
+    "schorsing": ["mijn zoon is geschorst", "hoe lang mag een schorsing duren", "geschorst zonder brief",
+                  "schorsing van drie dagen", "mag school mijn kind schorsen"],
+    "leerplicht": ["mijn kind wil niet naar school", "leerplichtambtenaar belt mij", "verzuim melding",
+                   "spijbelen wat nu", "boete leerplicht"],
+}
+
+
+def train(tmp_path, questions=QUESTIONS):
+    config = {
+        "recipe": "default.v1", "language": "nl", "assistant_id": "test",
+        "pipeline": [
+            {"name": "WhitespaceTokenizer"},
+            {"name": "CountVectorsFeaturizer"},
+            {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},
+            {"name": "nlu.article_classifier.ArticleClassifier"},
+        ],
+        "policies": [],
+    }
+    nlu = {"version": "3.1", "nlu": [
+        {"intent": f"faq/{article}", "examples": "".join(f"- {q}\n" for q in examples)}
+        for article, examples in questions.items()
+    ] + [{"intent": "greet", "examples": "- hallo\n- hoi\n- goedemorgen\n"}]}
+    write_yaml(config, tmp_path / "config.yml")
+    write_yaml(nlu, tmp_path / "nlu.yml")
+    return train_nlu(str(tmp_path / "config.yml"), str(tmp_path / "nlu.yml"), str(tmp_path / "models"))
+
+
+def parse(model, text):
+    return asyncio.run(Agent.load(model).parse_message(text))
+
+
+def test_ranks_the_articles_for_an_unseen_wording_and_stores_no_pickle(tmp_path):
+    model = train(tmp_path)
+
+    ranking = parse(model, "is mijn dochter geschorst als ze drie dagen thuis moet blijven")[OUTPUT_KEY]
+    assert ranking[0]["name"] == "schorsing"
+    assert [r["name"] for r in ranking] == sorted(QUESTIONS, key=lambda a: -next(
+        r["confidence"] for r in ranking if r["name"] == a))
+    assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6  # all three articles ranked
+    assert parse(model, "wie vraagt een tlv aan")[OUTPUT_KEY][0]["name"] == "tlv"
+
+    with tarfile.open(model) as archive:
+        stored = [n for n in archive.getnames() if "ArticleClassifier" in n]
+    assert {n.rsplit("/", 1)[-1] for n in stored} >= {"articles.json", "idf.npy", "weights.npy", "bias.npy"}
+    assert not any(n.endswith((".pkl", ".pickle", ".joblib")) for n in stored)
+
+
+def test_without_article_questions_it_adds_no_ranking(tmp_path):
+    model = train(tmp_path, questions={})
+    assert OUTPUT_KEY not in parse(model, "hallo")
