@@ -125,7 +125,8 @@ def main() -> int:
     print("|---|---|---|---|")
     intents = report("intent", [r["intent"] for r in rows], [r["predicted"] for r in rows])
     faq = [r for r in rows if r["article"]]
-    report("response selection (RS)", [r["article"] for r in faq], [r["selected"] for r in faq])
+    if any(r["selected"] for r in faq):
+        report("response selection (RS)", [r["article"] for r in faq], [r["selected"] for r in faq])
     if any(r["classified"] for r in faq):
         report("article classifier (AC)", [r["article"] for r in faq], [r["classified"] for r in faq])
     report("article: combined", [r["article"] for r in faq], [r["combined"] for r in faq])
