@@ -72,15 +72,20 @@ def source_scores(parse: Dict[Text, Any], search: ArticleSearch) -> Dict[Text, D
     return {"selector": selector, "classifier": classifier, "search": found}
 
 
-def combined_ranking(
-    parse: Dict[Text, Any], search: ArticleSearch, weights: Dict[Text, float] = WEIGHTS
+def weighted_ranking(
+    sources: Dict[Text, Dict[Text, float]], weights: Dict[Text, float] = WEIGHTS
 ) -> List[tuple[Text, float]]:
-    """Articles best first with their weighted score over the sources (also used by bench/)."""
+    """Known articles best first with their weighted score over the sources (also used by bench/)."""
     scores: Dict[Text, float] = {}
-    for source, ranked in source_scores(parse, search).items():
+    for source, ranked in sources.items():
         for article_id, score in ranked.items():
             scores[article_id] = scores.get(article_id, 0.0) + weights[source] * score
     return sorted(((a, s) for a, s in scores.items() if a in ARTICLES), key=lambda x: -x[1])
+
+
+def combined_ranking(parse: Dict[Text, Any], search: ArticleSearch) -> List[tuple[Text, float]]:
+    """Articles for a parse result, best first (also used by bench/)."""
+    return weighted_ranking(source_scores(parse, search))
 
 
 def answer(

@@ -3,7 +3,7 @@
 Reads what bench/nlu_crossval.py stored for every held-out question (the
 scores of the ResponseSelector, the article classifier and the search) and
 tries a grid of weights (actions/knowledge_answers.py WEIGHTS):
-    .venv/rasa/bin/python bench/article_weights.py [results/crossval/predictions-config.json]
+    PYTHONPATH=. .venv/rasa/bin/python bench/article_weights.py [results/crossval/predictions-config.json]
 Prints the best combinations by macro F1 and, for the chosen weights, how many
 questions would be answered right or wrong or asked back at several thresholds.
 """
@@ -16,15 +16,14 @@ from pathlib import Path
 
 from sklearn.metrics import f1_score
 
+from actions.knowledge_answers import weighted_ranking
+
 GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
 
 
 def best_article(sources: dict, weights: dict) -> tuple[str, float]:
-    scores: dict[str, float] = {}
-    for source, ranked in sources.items():
-        for article, score in ranked.items():
-            scores[article] = scores.get(article, 0.0) + weights[source] * score
-    return max(scores.items(), key=lambda item: item[1], default=("", 0.0))
+    ranked = weighted_ranking(sources, weights)
+    return ranked[0] if ranked else ("", 0.0)
 
 
 def main() -> int:
@@ -45,8 +44,8 @@ def main() -> int:
     best = results[0][1]
     total = sum(best.values())
     print(f"\nwith {best}: threshold (as a share of the weight sum {total:g}) -> right / wrong / asked back")
+    picks = [best_article(r["sources"], best) for r in rows]
     for share in (0.2, 0.3, 0.4, 0.5, 0.6):
-        picks = [best_article(r["sources"], best) for r in rows]
         answered = [(p, r) for p, r in zip(picks, rows) if p[1] >= share * total]
         right = sum(p[0] == r["article"] for p, r in answered)
         print(f"  {share * total:.2f}: {right / len(rows):.1%} / {(len(answered) - right) / len(rows):.1%}"
