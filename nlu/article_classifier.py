@@ -21,7 +21,6 @@ from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
 import scipy.sparse
-from sklearn.feature_extraction.text import TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -102,17 +101,24 @@ class ArticleClassifier(GraphComponent):
         labels = [m.get(INTENT_RESPONSE_KEY)[len(self._prefix()):] for m in examples]
         if counts is None or len(set(labels)) < 2:
             return self._resource  # nothing to learn: process() adds no ranking
-        tfidf = TfidfTransformer(sublinear_tf=True).fit(counts)
+        self._idf = self._fit_idf(counts)
         model = LogisticRegression(C=self._config["C"], max_iter=3000)
-        model.fit(tfidf.transform(counts), labels)
+        model.fit(self._features(counts), labels)
         self._articles = [str(c) for c in model.classes_]
-        self._idf, self._weights, self._bias = tfidf.idf_, model.coef_, model.intercept_
+        self._weights, self._bias = model.coef_, model.intercept_
         self.persist()
         return self._resource
 
+    @staticmethod
+    def _fit_idf(counts: scipy.sparse.csr_matrix) -> np.ndarray:
+        """Smoothed inverse document frequency, as scikit-learn's TfidfTransformer has it."""
+        documents = np.asarray((counts > 0).sum(axis=0)).ravel()
+        return np.log((1 + counts.shape[0]) / (1 + documents)) + 1.0
+
     def _features(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
-        """What TfidfTransformer(sublinear_tf=True) does: 1 + log(count), idf, l2 norm."""
+        """TF-IDF with sublinear term frequency: 1 + log(count), times idf, l2-normalised."""
         x = counts.astype(np.float64).tocsr(copy=True)
+        x.eliminate_zeros()
         x.data = 1.0 + np.log(x.data)
         x = x.multiply(self._idf).tocsr()
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
