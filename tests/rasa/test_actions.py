@@ -197,7 +197,7 @@ def test_unsure_answer_becomes_suggestions_with_something_else():
 def test_search_can_outvote_an_unsure_response_selector():
     # NLU leans towards lwoo, but the words clearly say "my child is at home".
     message = faq_message(
-        "lwoo", confidence=0.2, text="mijn dochter zit al twee maanden thuis, geen school",
+        "lwoo", confidence=0.3, text="mijn dochter zit al twee maanden thuis, geen school",
         others=[("thuiszitten", 0.15)],
     )
     messages, events = run(ActionAnswerFaq(), tracker(message))
