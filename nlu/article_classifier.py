@@ -1,6 +1,6 @@
 """A second opinion on which knowledge article answers a message.
 
-The ResponseSelector (a small neural network) learns from about 40 example
+The ResponseSelector (a small neural network) learns from about 70 example
 questions per article. With that little data a linear model over the same
 features generalises better to wordings it has not seen: in 5-fold
 cross-validation (bench/nlu_crossval.py) it picks the right article more often,
