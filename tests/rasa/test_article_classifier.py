@@ -2,11 +2,15 @@
 import asyncio
 import tarfile
 
+import numpy as np
+import scipy.sparse
 from rasa.core.agent import Agent
 from rasa.model_training import train_nlu
 from rasa.shared.utils.io import write_yaml
 
-from nlu.article_classifier import OUTPUT_KEY
+from sklearn.feature_extraction.text import TfidfTransformer
+
+from nlu.article_classifier import OUTPUT_KEY, ArticleClassifier
 
 QUESTIONS = {
     "tlv": ["wat is een tlv", "tlv aanvragen hoe", "wie vraagt de toelaatbaarheidsverklaring aan",
@@ -61,3 +65,14 @@ def test_ranks_the_articles_for_an_unseen_wording_and_stores_no_pickle(tmp_path)
 def test_without_article_questions_it_adds_no_ranking(tmp_path):
     model = train(tmp_path, questions={})
     assert OUTPUT_KEY not in parse(model, "hallo")
+
+
+def test_tf_idf_is_the_standard_sublinear_weighting():
+    # Training and parsing share one transform; it must weigh words as
+    # scikit-learn's TfidfTransformer(sublinear_tf=True) does (tested there).
+    counts = scipy.sparse.csr_matrix(np.array([[2, 0, 1, 0], [0, 3, 1, 0], [1, 1, 0, 0], [0, 0, 0, 0]]))
+    classifier = ArticleClassifier.__new__(ArticleClassifier)
+    classifier._idf = ArticleClassifier._fit_idf(counts)
+    expected = TfidfTransformer(sublinear_tf=True).fit(counts)
+    assert np.allclose(classifier._idf, expected.idf_)
+    assert np.allclose(classifier._features(counts).toarray(), expected.transform(counts).toarray())
