@@ -7,7 +7,6 @@ import scipy.sparse
 from rasa.core.agent import Agent
 from rasa.model_training import train_nlu
 from rasa.shared.utils.io import write_yaml
-
 from sklearn.feature_extraction.text import TfidfTransformer
 
 from nlu.article_classifier import OUTPUT_KEY, ArticleClassifier
