@@ -11,12 +11,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from pathlib import Path
-
 import snowballstemmer
-import yaml
 
 from knowledge.articles import Article
+from knowledge.english import dutch_meaning
 
 # Words that say nothing about the topic (Dutch function words and chat filler).
 STOPWORDS = frozenset(
@@ -32,11 +30,6 @@ _WORD = re.compile(r"[a-zà-ÿ0-9]+")
 _stemmer = snowballstemmer.stemmer("dutch")
 
 
-ENGLISH_TERMS: dict[str, str] = yaml.safe_load(
-    (Path(__file__).parent / "english_terms.yml").read_text(encoding="utf-8")
-)
-
-
 def terms(text: str) -> list[str]:
     words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
     return _stemmer.stemWords(words)
@@ -44,9 +37,7 @@ def terms(text: str) -> list[str]:
 
 def query_terms(text: str) -> list[str]:
     """A parent's question as search terms; English words bring their Dutch meaning along."""
-    words = _WORD.findall(text.lower())
-    dutch = " ".join(ENGLISH_TERMS[w] for w in words if w in ENGLISH_TERMS)
-    return terms(f"{text} {dutch}")
+    return terms(f"{text} {dutch_meaning(text)}")
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ spaCy's Dutch models cannot be installed here, so this uses spacy.blank("nl")
 from spacy-lookups-data. Rasa's CountVectorsFeaturizer counts lemmas when
 tokens carry them (use_lemma defaults to True), so "aangevraagd" and
 "aanvragen" become the same word feature without any other change.
+
+An English word from knowledge/english_terms.yml gets its Dutch words added
+to its lemma ("expel" -> "expel verwijderen verwijdering"): most example
+questions are Dutch, and this lets an English question share their features.
 """
 from __future__ import annotations
 
@@ -18,6 +22,8 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
 from rasa.shared.nlu.training_data.message import Message
+
+from knowledge.english import ENGLISH_TERMS, TERMS_DIGEST
 
 _NLP = None
 
@@ -33,6 +39,13 @@ def dutch_pipeline() -> "spacy.language.Language":
     return _NLP
 
 
+def lemma(text: Text, spacy_lemma: Text) -> Text:
+    """The lower-cased lemma, with the Dutch meaning of an English word after it."""
+    base = (spacy_lemma or text).lower()
+    dutch = ENGLISH_TERMS.get(text.lower())
+    return f"{base} {dutch}" if dutch else base
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False)
 class DutchLemmaTokenizer(Tokenizer):
     """Tokenizes with spaCy's Dutch rules and sets lower-cased lookup lemmas."""
@@ -44,6 +57,8 @@ class DutchLemmaTokenizer(Tokenizer):
             "intent_split_symbol": "_",
             "token_pattern": None,
             "prefix_separator_symbol": None,
+            # Part of the configuration so that Rasa's training cache sees a new list.
+            "english_terms": TERMS_DIGEST,
         }
 
     @staticmethod
@@ -66,10 +81,9 @@ class DutchLemmaTokenizer(Tokenizer):
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute)
-        doc = dutch_pipeline()(text)
         tokens = [
-            Token(t.text, t.idx, lemma=(t.lemma_ or t.text).lower())
-            for t in doc
+            Token(t.text, t.idx, lemma=lemma(t.text, t.lemma_))
+            for t in dutch_pipeline()(text)
             if not (t.is_punct or t.is_space)
         ]
         if not tokens:  # e.g. only punctuation or an emoji: keep the text as one token

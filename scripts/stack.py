@@ -32,6 +32,8 @@ TRAINING_INPUTS = (
     "knowledge/articles/*.yml",
     "knowledge/articles.py",
     "knowledge/rasa_importer.py",
+    "knowledge/english.py",
+    "knowledge/english_terms.yml",
     "requirements/rasa.txt",
 )
 

@@ -1,0 +1,26 @@
+"""English words parents use, with the Dutch words of the knowledge base they mean.
+
+The list is knowledge/english_terms.yml. Both the NLU tokenizer and the article
+search add the Dutch words to an English word, so "can a school expel my son"
+is read like "... verwijderen verwijdering ..." and meets the Dutch questions
+the assistant learned from.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import yaml
+
+TERMS_FILE = Path(__file__).parent / "english_terms.yml"
+ENGLISH_TERMS: dict[str, str] = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
+# Changes with the list, so that Rasa retrains what the tokenizer feeds.
+TERMS_DIGEST = hashlib.sha256(TERMS_FILE.read_bytes()).hexdigest()[:12]
+
+_WORD = re.compile(r"[a-zà-ÿ0-9]+")
+
+
+def dutch_meaning(text: str) -> str:
+    """The Dutch words for the English words in text ("" when there are none)."""
+    return " ".join(ENGLISH_TERMS[w] for w in _WORD.findall(text.lower()) if w in ENGLISH_TERMS)
