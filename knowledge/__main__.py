@@ -3,11 +3,14 @@ import argparse
 import sys
 
 from knowledge.articles import read_articles
+from knowledge.english import ENGLISH_TERMS, term_problems
 from knowledge.readability import average_sentence_length, flesch_douma
 
 
 def check() -> int:
     articles, problems = read_articles()
+    texts = [f"{a.title} {a.answer} {' '.join(a.questions)}" for a in articles]
+    problems += term_problems(ENGLISH_TERMS, texts)
     print(f"{'article':34} {'chars':>5} {'qs':>3} {'words/sent':>10} {'Flesch-Douma':>12}")
     for a in articles:
         print(

@@ -24,3 +24,19 @@ _WORD = re.compile(r"[a-zà-ÿ0-9]+")
 def dutch_meaning(text: str) -> str:
     """The Dutch words for the English words in text ("" when there are none)."""
     return " ".join(ENGLISH_TERMS[w] for w in _WORD.findall(text.lower()) if w in ENGLISH_TERMS)
+
+
+def term_problems(terms: dict, article_texts: list[str]) -> list[str]:
+    """Keys that are not one lower-case word, and Dutch words no article uses."""
+    used = set(_WORD.findall(" ".join(article_texts).lower()))
+    problems = []
+    for key, value in terms.items():
+        if not isinstance(key, str) or not re.fullmatch(r"[a-z]+", key):
+            problems.append(f"english_terms.yml: key {key!r} must be one lower-case English word")
+        if not isinstance(value, str) or not value.split():
+            problems.append(f"english_terms.yml: {key!r} needs the Dutch words it means")
+            continue
+        unused = [w for w in value.split() if w not in used]
+        if unused:
+            problems.append(f"english_terms.yml: {key!r} -> {', '.join(unused)}: in no article")
+    return problems
