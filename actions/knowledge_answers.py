@@ -19,7 +19,7 @@ SEARCH = ArticleSearch(list(ARTICLES.values()))
 
 # Which article answers a message: a weighted sum of what three sources say,
 # the ResponseSelector's confidence, the article classifier's probability
-# (nlu/article_classifier.py) and the BM25 score scaled to the best hit.
+# (nlu/linear_classifier.py) and the BM25 score scaled to the best hit.
 # Weights from bench/article_weights.py on 5-fold cross-validation (3,718
 # questions): macro F1 0.832, against 0.825 for 0.5/0.5/0.3 and 0.824 without
 # the ResponseSelector.

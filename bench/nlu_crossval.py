@@ -42,7 +42,7 @@ from rasa.shared.utils.io import write_yaml
 from sklearn.metrics import classification_report
 
 from actions.knowledge_answers import ARTICLES, MIN_ANSWER_SCORE, combined_ranking, source_scores
-from nlu.article_classifier import OUTPUT_KEY as ARTICLE_RANKING
+from nlu.linear_classifier import ARTICLE_RANKING
 from knowledge.rasa_importer import article_phrases
 from knowledge.search import ArticleSearch
 

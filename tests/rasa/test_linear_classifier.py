@@ -1,4 +1,4 @@
-"""The article classifier trained and loaded as Rasa does, on a small made-up knowledge base."""
+"""The linear intent and article classifiers trained and loaded as Rasa does, on a small made-up knowledge base."""
 import asyncio
 import tarfile
 
@@ -9,7 +9,7 @@ from rasa.model_training import train_nlu
 from rasa.shared.utils.io import write_yaml
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from nlu.article_classifier import OUTPUT_KEY, ArticleClassifier
+from nlu.linear_classifier import ARTICLE_RANKING as OUTPUT_KEY, ArticleClassifier
 
 QUESTIONS = {
     "tlv": ["wat is een tlv", "tlv aanvragen hoe", "wie vraagt de toelaatbaarheidsverklaring aan",
@@ -21,14 +21,15 @@ QUESTIONS = {
 }
 
 
-def train(tmp_path, questions=QUESTIONS):
+def train(tmp_path, questions=QUESTIONS, without_features=None):
     config = {
         "recipe": "default.v1", "language": "nl", "assistant_id": "test",
         "pipeline": [
             {"name": "WhitespaceTokenizer"},
             {"name": "CountVectorsFeaturizer"},
             {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},
-            {"name": "nlu.article_classifier.ArticleClassifier"},
+            {"name": "nlu.linear_classifier.LinearIntentClassifier", "intent_without_features": without_features},
+            {"name": "nlu.linear_classifier.ArticleClassifier"},
         ],
         "policies": [],
     }
@@ -57,13 +58,36 @@ def test_ranks_the_articles_for_an_unseen_wording_and_stores_no_pickle(tmp_path)
 
     with tarfile.open(model) as archive:
         stored = [n for n in archive.getnames() if "ArticleClassifier" in n]
-    assert {n.rsplit("/", 1)[-1] for n in stored} >= {"articles.json", "idf.npy", "weights.npy", "bias.npy"}
+    assert {n.rsplit("/", 1)[-1] for n in stored} >= {"labels.json", "idf.npy", "weights.npy", "bias.npy"}
     assert not any(n.endswith((".pkl", ".pickle", ".joblib")) for n in stored)
 
 
 def test_without_article_questions_it_adds_no_ranking(tmp_path):
-    model = train(tmp_path, questions={})
-    assert OUTPUT_KEY not in parse(model, "hallo")
+    model = train(tmp_path, questions={"tlv": QUESTIONS["tlv"]})
+    result = parse(model, "hallo")
+    assert OUTPUT_KEY not in result
+    # Two intents: the probabilities are those of a two-class logistic regression.
+    assert result["intent"]["name"] == "greet"
+    assert [i["name"] for i in result["intent_ranking"]] == ["greet", "faq"]
+    assert abs(sum(i["confidence"] for i in result["intent_ranking"]) - 1.0) < 1e-6
+
+
+def test_the_intent_is_set_as_dialogue_and_fallback_expect_it(tmp_path):
+    model = train(tmp_path)
+    result = parse(model, "hoi daar")
+    assert result["intent"]["name"] == "greet"
+    ranking = result["intent_ranking"]
+    assert ranking[0] == result["intent"] and {i["name"] for i in ranking} == {"greet", "faq"}
+    assert parse(model, "mijn dochter is geschorst, mag dat")["intent"]["name"] == "faq"
+    # Nothing the features know: no intent at all rather than a guess (the fallback answers).
+    assert parse(model, "🙂")["intent"] == {"name": None, "confidence": 0.0}
+    assert OUTPUT_KEY not in parse(model, "🙂")
+
+
+def test_a_message_without_known_features_gets_the_configured_intent(tmp_path):
+    model = train(tmp_path, without_features="greet")
+    assert parse(model, "🙂")["intent"] == {"name": "greet", "confidence": 1.0}
+    assert parse(model, "wie vraagt een tlv aan")["intent"]["name"] == "faq"
 
 
 def test_tf_idf_is_the_standard_sublinear_weighting():
