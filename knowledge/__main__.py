@@ -9,8 +9,7 @@ from knowledge.readability import average_sentence_length, flesch_douma
 
 def check() -> int:
     articles, problems = read_articles()
-    texts = [f"{a.title} {a.answer} {' '.join(a.questions)}" for a in articles]
-    problems += term_problems(ENGLISH_TERMS, texts)
+    problems += term_problems(ENGLISH_TERMS, articles)
     print(f"{'article':34} {'chars':>5} {'qs':>3} {'words/sent':>10} {'Flesch-Douma':>12}")
     for a in articles:
         print(

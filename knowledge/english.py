@@ -10,8 +10,11 @@ from __future__ import annotations
 import hashlib
 import re
 from pathlib import Path
+from typing import Iterable
 
 import yaml
+
+from knowledge.articles import Article
 
 TERMS_FILE = Path(__file__).parent / "english_terms.yml"
 ENGLISH_TERMS: dict[str, str] = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
@@ -26,9 +29,10 @@ def dutch_meaning(text: str) -> str:
     return " ".join(ENGLISH_TERMS[w] for w in _WORD.findall(text.lower()) if w in ENGLISH_TERMS)
 
 
-def term_problems(terms: dict, article_texts: list[str]) -> list[str]:
+def term_problems(terms: dict, articles: Iterable[Article]) -> list[str]:
     """Keys that are not one lower-case word, and Dutch words no article uses."""
-    used = set(_WORD.findall(" ".join(article_texts).lower()))
+    texts = (f"{a.title} {a.answer} {' '.join(a.questions)}" for a in articles)
+    used = set(_WORD.findall(" ".join(texts).lower()))
     problems = []
     for key, value in terms.items():
         if not isinstance(key, str) or not re.fullmatch(r"[a-z]+", key):

@@ -9,7 +9,7 @@ from rasa.model_training import train_nlu
 from rasa.shared.utils.io import write_yaml
 from sklearn.feature_extraction.text import TfidfTransformer
 
-from nlu.linear_classifier import ARTICLE_RANKING as OUTPUT_KEY, ArticleClassifier
+from nlu.linear_classifier import ARTICLE_RANKING, ArticleClassifier
 
 QUESTIONS = {
     "tlv": ["wat is een tlv", "tlv aanvragen hoe", "wie vraagt de toelaatbaarheidsverklaring aan",
@@ -49,12 +49,12 @@ def parse(model, text):
 def test_ranks_the_articles_for_an_unseen_wording_and_stores_no_pickle(tmp_path):
     model = train(tmp_path)
 
-    ranking = parse(model, "is mijn dochter geschorst als ze drie dagen thuis moet blijven")[OUTPUT_KEY]
+    ranking = parse(model, "is mijn dochter geschorst als ze drie dagen thuis moet blijven")[ARTICLE_RANKING]
     assert ranking[0]["name"] == "schorsing"
     assert [r["name"] for r in ranking] == sorted(QUESTIONS, key=lambda a: -next(
         r["confidence"] for r in ranking if r["name"] == a))
     assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6  # all three articles ranked
-    assert parse(model, "wie vraagt een tlv aan")[OUTPUT_KEY][0]["name"] == "tlv"
+    assert parse(model, "wie vraagt een tlv aan")[ARTICLE_RANKING][0]["name"] == "tlv"
 
     with tarfile.open(model) as archive:
         stored = [n for n in archive.getnames() if "ArticleClassifier" in n]
@@ -65,7 +65,7 @@ def test_ranks_the_articles_for_an_unseen_wording_and_stores_no_pickle(tmp_path)
 def test_without_article_questions_it_adds_no_ranking(tmp_path):
     model = train(tmp_path, questions={"tlv": QUESTIONS["tlv"]})
     result = parse(model, "hallo")
-    assert OUTPUT_KEY not in result
+    assert ARTICLE_RANKING not in result
     # Two intents: the probabilities are those of a two-class logistic regression.
     assert result["intent"]["name"] == "greet"
     assert [i["name"] for i in result["intent_ranking"]] == ["greet", "faq"]
@@ -81,7 +81,7 @@ def test_the_intent_is_set_as_dialogue_and_fallback_expect_it(tmp_path):
     assert parse(model, "mijn dochter is geschorst, mag dat")["intent"]["name"] == "faq"
     # Nothing the features know: no intent at all rather than a guess (the fallback answers).
     assert parse(model, "🙂")["intent"] == {"name": None, "confidence": 0.0}
-    assert OUTPUT_KEY not in parse(model, "🙂")
+    assert ARTICLE_RANKING not in parse(model, "🙂")
 
 
 def test_a_message_without_known_features_gets_the_configured_intent(tmp_path):
