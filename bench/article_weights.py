@@ -1,8 +1,8 @@
 """Which weights for the three article sources pick the right article most often?
 
 Reads what bench/nlu_crossval.py stored for every held-out question (the
-scores of the ResponseSelector, the article classifier and the search) and
-tries a grid of weights (actions/knowledge_answers.py WEIGHTS):
+scores of each source: the article classifier and the search) and tries a
+grid of weights (actions/knowledge_answers.py WEIGHTS):
     PYTHONPATH=. .venv/rasa/bin/python bench/article_weights.py [results/crossval/predictions-config.json]
 Prints the best combinations by macro F1 and, for the chosen weights, how many
 questions would be answered right or wrong or asked back at several thresholds.
@@ -30,11 +30,12 @@ def main() -> int:
     path = Path(sys.argv[1] if len(sys.argv) > 1 else "results/crossval/predictions-config.json")
     rows = [r for r in json.loads(path.read_text(encoding="utf-8")) if r["article"] and r.get("sources")]
     truth = [r["article"] for r in rows]
+    names = sorted({source for r in rows for source in r["sources"]})
     results = []
-    for selector, classifier, search in itertools.product(GRID, GRID, GRID):
-        if selector + classifier + search == 0:
+    for values in itertools.product(GRID, repeat=len(names)):
+        if sum(values) == 0:
             continue
-        weights = {"selector": selector, "classifier": classifier, "search": search}
+        weights = dict(zip(names, values))
         picked = [best_article(r["sources"], weights)[0] for r in rows]
         results.append((f1_score(truth, picked, average="macro", zero_division=0), weights))
     results.sort(key=lambda x: -x[0])

@@ -1,20 +1,18 @@
 """NLU quality: k-fold cross-validation of intents and of which article answers.
 
-Run in the Rasa environment from the repository root (about 35 minutes on 2 cores):
+Run in the Rasa environment from the repository root (about 10 minutes on 2 cores):
     PYTHONPATH=. RASA_TELEMETRY_ENABLED=false .venv/rasa/bin/python bench/nlu_crossval.py [folds] [config.yml]
 
-Each fold trains the NLU pipeline of config.yml on the other folds (with the
-articles' answers, as a real training has them) and parses the held-out
-examples. Reported:
+Each fold trains the NLU pipeline of config.yml on the other folds and
+parses the held-out examples. Reported:
 - intent: macro and weighted F1 and accuracy (the FallbackClassifier's
   "unsure" undone, as `rasa test nlu` does);
-- response selection: which article the ResponseSelector alone picks for a
-  knowledge question, and which the article classifier alone picks;
+- response selection: which article the article classifier
+  (nlu/linear_classifier.py) alone picks for a knowledge question;
 - combined: what the assistant does (actions/knowledge_answers.py): the
-  ResponseSelector, the article classifier and BM25 over the fold's own
-  articles together; answered right, answered wrong, or asked back ("Bedoel
-  je ...?"). Every source's scores are stored per question for
-  bench/article_weights.py.
+  article classifier and BM25 over the fold's own articles together; answered
+  right, answered wrong, or asked back ("Bedoel je ...?"). Every source's
+  scores are stored per question for bench/article_weights.py.
 
 `rasa test nlu --cross-validation` would not do here: it reads only nlu/, and
 with the knowledge importer of config.yml every fold would train on all
@@ -66,13 +64,11 @@ async def evaluate_fold(model: str, test, search: ArticleSearch, rows: list) -> 
         if fallback_classifier.is_fallback_classifier_prediction(parse):
             parse = fallback_classifier.undo_fallback_prediction(parse)
         article = (example.get("intent_response_key") or "/").split("/", 1)[1]
-        selected = (parse.get("response_selector", {}).get("faq", {}).get("response", {})
-                    .get("intent_response_key") or "/").split("/", 1)[1]
         ranked = combined_ranking(parse, search) if article else []
         rows.append({
             "text": example.get("text"), "intent": example.get("intent"),
             "predicted": (parse.get("intent") or {}).get("name"),
-            "article": article, "selected": selected,
+            "article": article,
             "classified": ((parse.get(ARTICLE_RANKING) or [{}])[0]).get("name", ""),
             "combined": ranked[0][0] if ranked else "", "score": ranked[0][1] if ranked else 0.0,
             # each source's scores, for bench/article_weights.py
@@ -125,10 +121,7 @@ def main() -> int:
     print("|---|---|---|---|")
     intents = report("intent", [r["intent"] for r in rows], [r["predicted"] for r in rows])
     faq = [r for r in rows if r["article"]]
-    if any(r["selected"] for r in faq):
-        report("response selection (RS)", [r["article"] for r in faq], [r["selected"] for r in faq])
-    if any(r["classified"] for r in faq):
-        report("article classifier (AC)", [r["article"] for r in faq], [r["classified"] for r in faq])
+    report("article classifier", [r["article"] for r in faq], [r["classified"] for r in faq])
     report("article: combined", [r["article"] for r in faq], [r["combined"] for r in faq])
     answered = [r for r in faq if r["score"] >= MIN_ANSWER_SCORE]
     right = sum(r["combined"] == r["article"] for r in answered)

@@ -2,9 +2,9 @@
 
 Listed in config.yml next to RasaFileImporter. Every article becomes the
 retrieval intent faq/<id>: its questions, its title and the sentences of its
-answer are the NLU examples, and its answer is the response utter_faq/<id>
-that the ResponseSelector learns. There is no generated or hand-kept copy of
-the articles anywhere else.
+answer are the NLU examples (the article classifier of config.yml learns
+them), and its answer is the response utter_faq/<id>. There is no generated
+or hand-kept copy of the articles anywhere else.
 
 Rasa side only (imports rasa); the rest of knowledge/ stays plain Python.
 """

@@ -3,8 +3,8 @@
 With a few thousand example messages a linear model generalises better to
 wordings it has not seen than a small neural network over the same features:
 in 5-fold cross-validation (bench/nlu_crossval.py) logistic regression picked
-the right article more often than the ResponseSelector and the right intent
-more often than DIET, especially "out of scope" for everyday questions that
+the right article more often than Rasa's ResponseSelector and the right
+intent more often than DIET, especially "out of scope" for everyday questions that
 share a word with school topics. Both components here are that model: TF-IDF
 weighting of the CountVectorsFeaturizers' sparse sentence features (word,
 word-pair and character n-gram counts) and a multinomial logistic regression.
@@ -13,8 +13,7 @@ word-pair and character n-gram counts) and a multinomial logistic regression.
   FallbackClassifier and the dialogue policies.
 - ArticleClassifier picks the knowledge article for a faq message (retrieval
   intent faq/<id>) and adds `article_ranking`: [{"name": id, "confidence": p}],
-  best first. actions/knowledge_answers.py combines it with the
-  ResponseSelector and the search.
+  best first. actions/knowledge_answers.py combines it with the search.
 
 The models are stored as plain arrays (no pickle), as Rasa's own components
 avoid untrusted files.

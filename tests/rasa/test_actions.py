@@ -33,20 +33,13 @@ def run(action, track):
     return dispatcher.messages, events
 
 
-def faq_message(article_id, confidence=0.9, text="vraag", others=(), classifier=None):
-    """What Rasa hands the action: the ResponseSelector's pick and ranking and the
-    article classifier's ranking (the same as the selector's unless given)."""
+def faq_message(article_id, confidence=0.9, text="vraag", others=()):
+    """What Rasa hands the action: intent faq and the article classifier's ranking."""
     ranking = [(article_id, confidence), *others]
     return {
         "text": text,
         "intent": {"name": "faq"},
-        "response_selector": {
-            "faq": {
-                "response": {"intent_response_key": f"faq/{article_id}", "confidence": confidence},
-                "ranking": [{"intent_response_key": f"faq/{a}", "confidence": c} for a, c in ranking],
-            }
-        },
-        "article_ranking": [{"name": a, "confidence": c} for a, c in (classifier or ranking)],
+        "article_ranking": [{"name": a, "confidence": c} for a, c in ranking],
         "entities": [],
     }
 
@@ -194,8 +187,8 @@ def test_unsure_answer_becomes_suggestions_with_something_else():
     assert events == [{"event": "slot", "timestamp": None, "name": "misunderstood", "value": 1}]
 
 
-def test_search_can_outvote_an_unsure_response_selector():
-    # NLU leans towards lwoo, but the words clearly say "my child is at home".
+def test_search_can_outvote_an_unsure_classifier():
+    # The classifier leans towards lwoo, but the words clearly say "my child is at home".
     message = faq_message(
         "lwoo", confidence=0.3, text="mijn dochter zit al twee maanden thuis, geen school",
         others=[("thuiszitten", 0.15)],
@@ -206,10 +199,11 @@ def test_search_can_outvote_an_unsure_response_selector():
     assert events[0]["value"] == "thuiszitten"
 
 
-def test_a_confident_classifier_outvotes_an_unsure_response_selector():
+def test_a_confident_classifier_outvotes_the_search():
+    # The same words, but the classifier is sure: its article is the answer.
     message = faq_message(
-        "lwoo", confidence=0.45, text="qqq zzz", others=[("schorsing", 0.3)],
-        classifier=[("schorsing", 0.9), ("lwoo", 0.05)],
+        "schorsing", confidence=0.95, text="mijn dochter zit al twee maanden thuis, geen school",
+        others=[("thuiszitten", 0.02)],
     )
     messages, events = run(ActionAnswerFaq(), tracker(message))
     assert messages[0]["text"] == ARTICLES["schorsing"].reply_text

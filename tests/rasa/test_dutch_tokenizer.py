@@ -48,7 +48,7 @@ def test_an_english_word_carries_its_dutch_meaning_and_a_dutch_word_stays_as_it_
 
 
 def test_an_english_question_shares_word_features_with_the_dutch_ones(tmp_path):
-    """What the intent and article classifiers and the ResponseSelector see."""
+    """What the intent and article classifiers see."""
     tokenizer = DutchLemmaTokenizer(DutchLemmaTokenizer.get_default_config())
     featurizer = CountVectorsFeaturizer.create(
         CountVectorsFeaturizer.get_default_config(), LocalModelStorage(tmp_path),
