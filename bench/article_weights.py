@@ -1,4 +1,4 @@
-"""Which weights for the three article sources pick the right article most often?
+"""Which weights for the article sources pick the right article most often?
 
 Reads what bench/nlu_crossval.py stored for every held-out question (the
 scores of each source: the article classifier and the search) and tries a

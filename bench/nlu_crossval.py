@@ -3,8 +3,9 @@
 Run in the Rasa environment from the repository root (about 25 minutes on 2 cores):
     PYTHONPATH=. RASA_TELEMETRY_ENABLED=false .venv/rasa/bin/python bench/nlu_crossval.py [folds] [config.yml]
 
-Each fold trains the NLU pipeline of config.yml on the other folds and
-parses the held-out examples. Reported:
+Each fold trains the NLU pipeline of config.yml on the other folds (with the
+articles' answers, as a real training has them) and parses the held-out
+examples. Reported:
 - intent: macro and weighted F1 and accuracy (the FallbackClassifier's
   "unsure" undone, as `rasa test nlu` does);
 - response selection: which article the article classifier

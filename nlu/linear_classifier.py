@@ -4,8 +4,8 @@ With a few thousand example messages a linear model generalises better to
 wordings it has not seen than a small neural network over the same features:
 in 5-fold cross-validation (bench/nlu_crossval.py) logistic regression picked
 the right article more often than Rasa's ResponseSelector and the right
-intent more often than DIET, especially "out of scope" for everyday questions that
-share a word with school topics. Both components here are that model: TF-IDF
+intent more often than DIET, especially "out of scope" for everyday
+questions that share a word with school topics. Both components here are that model: TF-IDF
 weighting of the CountVectorsFeaturizers' sparse sentence features (word,
 word-pair and character n-gram counts) and a multinomial logistic regression.
 
