@@ -91,15 +91,27 @@ class LinearClassifier(GraphComponent):
             rows.append(sentence.features.tocsr())
         return scipy.sparse.vstack(rows).tocsr()
 
+    @staticmethod
+    def _meanings(messages: List[Message]) -> Optional[np.ndarray]:
+        """The dense sentence features (nlu/sentence_encoder.py), one row per message; None without them."""
+        rows = []
+        for message in messages:
+            _, sentence = message.get_dense_features(TEXT)
+            if sentence is None:
+                return None
+            rows.append(sentence.features.reshape(1, -1))
+        return np.vstack(rows) if rows else None
+
     def train(self, training_data: TrainingData) -> Resource:
         examples = self.labelled_examples(training_data)
         counts = self._counts([m for m, _ in examples])
+        meanings = self._meanings([m for m, _ in examples])
         labels = [label for _, label in examples]
         if counts is None or len(set(labels)) < 2:
             return self._resource  # nothing to learn: process() predicts nothing
         self._idf = self._fit_idf(counts)
         model = LogisticRegression(C=self._config["C"], max_iter=3000)
-        model.fit(self._features(counts), labels)
+        model.fit(self._features(counts, meanings), labels)
         self._labels = [str(c) for c in model.classes_]
         self._weights, self._bias = model.coef_, model.intercept_
         if len(self._labels) == 2:  # scikit-learn keeps one row (the second class) for two
@@ -114,15 +126,25 @@ class LinearClassifier(GraphComponent):
         documents = np.asarray((counts > 0).sum(axis=0)).ravel()
         return np.log((1 + counts.shape[0]) / (1 + documents)) + 1.0
 
-    def _features(self, counts: scipy.sparse.csr_matrix) -> scipy.sparse.csr_matrix:
-        """TF-IDF with sublinear term frequency: 1 + log(count), times idf, l2-normalised."""
+    def _features(
+        self, counts: scipy.sparse.csr_matrix, meanings: Optional[np.ndarray] = None
+    ) -> scipy.sparse.csr_matrix:
+        """TF-IDF with sublinear term frequency: 1 + log(count), times idf, l2-normalised.
+
+        With sentence meanings (unit vectors), those follow the TF-IDF columns,
+        scaled by `sentence_weight`: below 1 the words still lead.
+        """
         x = counts.astype(np.float64).tocsr(copy=True)
         x.eliminate_zeros()
         x.data = 1.0 + np.log(x.data)
         x = x.multiply(self._idf).tocsr()
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
         norms[norms == 0] = 1.0
-        return scipy.sparse.diags(1.0 / norms) @ x
+        x = scipy.sparse.diags(1.0 / norms) @ x
+        weight = self._config.get("sentence_weight", 0.0)
+        if meanings is None or not weight:
+            return x.tocsr()
+        return scipy.sparse.hstack([x, scipy.sparse.csr_matrix(weight * meanings)]).tocsr()
 
     def process(self, messages: List[Message]) -> List[Message]:
         if self._weights is None:
@@ -132,7 +154,10 @@ class LinearClassifier(GraphComponent):
             if counts is None or counts.nnz == 0:  # no word or n-gram it knows: no guess
                 self.set_prediction(message, [])
                 continue
-            scores = np.asarray(self._features(counts) @ self._weights.T).ravel() + self._bias
+            x = self._features(counts, self._meanings([message]))
+            if x.shape[1] != self._weights.shape[1]:
+                raise ValueError("the sentence features differ from training: retrain the model")
+            scores = np.asarray(x @ self._weights.T).ravel() + self._bias
             probabilities = np.exp(scores - scores.max())
             probabilities /= probabilities.sum()
             best = np.argsort(-probabilities)[:RANKING_LENGTH]
@@ -177,6 +202,8 @@ class LinearIntentClassifier(LinearClassifier):
         return {
             # Inverse regularisation strength: 30 was better than 10 in cross-validation.
             "C": 30.0,
+            # Weight of the sentence meanings next to the word counts (0: words only).
+            "sentence_weight": 0.5,
             # The intent of a message without any word or n-gram the model knows
             # (an emoji, "???"); None leaves it to the FallbackClassifier.
             "intent_without_features": None,
@@ -198,7 +225,7 @@ class ArticleClassifier(LinearClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         # 10 was best of 3, 10 and 30 in cross-validation on the articles' questions.
-        return {"retrieval_intent": "faq", "C": 10.0}
+        return {"retrieval_intent": "faq", "C": 10.0, "sentence_weight": 0.5}
 
     def labelled_examples(self, training_data: TrainingData) -> List[Tuple[Message, Text]]:
         prefix = f"{self._config['retrieval_intent']}/"

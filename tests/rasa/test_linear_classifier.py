@@ -95,6 +95,7 @@ def test_tf_idf_is_the_standard_sublinear_weighting():
     # scikit-learn's TfidfTransformer(sublinear_tf=True) does (tested there).
     counts = scipy.sparse.csr_matrix(np.array([[2, 0, 1, 0], [0, 3, 1, 0], [1, 1, 0, 0], [0, 0, 0, 0]]))
     classifier = ArticleClassifier.__new__(ArticleClassifier)
+    classifier._config = ArticleClassifier.get_default_config()
     classifier._idf = ArticleClassifier._fit_idf(counts)
     expected = TfidfTransformer(sublinear_tf=True).fit(counts)
     assert np.allclose(classifier._idf, expected.idf_)
