@@ -21,15 +21,18 @@ QUESTIONS = {
 }
 
 
-def train(tmp_path, questions=QUESTIONS, without_features=None):
+def train(tmp_path, questions=QUESTIONS, without_features=None, sentence_weight=None):
+    """A small NLU model; with a sentence_weight, also the sentence meanings (nlu/sentence_encoder.py)."""
+    meanings = [] if sentence_weight is None else [{"name": "nlu.sentence_encoder.SentenceEncoderFeaturizer"}]
     config = {
         "recipe": "default.v1", "language": "nl", "assistant_id": "test",
         "pipeline": [
             {"name": "WhitespaceTokenizer"},
             {"name": "CountVectorsFeaturizer"},
             {"name": "CountVectorsFeaturizer", "analyzer": "char_wb", "min_ngram": 2, "max_ngram": 4},
+            *meanings,
             {"name": "nlu.linear_classifier.LinearIntentClassifier", "intent_without_features": without_features},
-            {"name": "nlu.linear_classifier.ArticleClassifier"},
+            {"name": "nlu.linear_classifier.ArticleClassifier", "sentence_weight": sentence_weight or 0.0},
         ],
         "policies": [],
     }
@@ -37,6 +40,7 @@ def train(tmp_path, questions=QUESTIONS, without_features=None):
         {"intent": f"faq/{article}", "examples": "".join(f"- {q}\n" for q in examples)}
         for article, examples in questions.items()
     ] + [{"intent": "greet", "examples": "- hallo\n- hoi\n- goedemorgen\n"}]}
+    tmp_path.mkdir(parents=True, exist_ok=True)
     write_yaml(config, tmp_path / "config.yml")
     write_yaml(nlu, tmp_path / "nlu.yml")
     return train_nlu(str(tmp_path / "config.yml"), str(tmp_path / "nlu.yml"), str(tmp_path / "models"))
