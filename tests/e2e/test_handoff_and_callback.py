@@ -80,13 +80,18 @@ async def test_handoff_outside_office_hours_offers_a_callback_that_is_stored(gat
     }
 
 
-async def test_stop_cancels_the_callback_and_nothing_is_stored(gateway_at):
+@pytest.mark.parametrize("answers", [
+    ["Joost", "stop"],
+    # In English, at the first step: "cancel" stops the form, it is not stored as a name.
+    ["cancel"],
+])
+async def test_stop_cancels_the_callback_and_nothing_is_stored(gateway_at, answers):
     client = await gateway_at(SATURDAY)
     parent = Parent(client)
     await parent.say("ik wil een adviseur spreken")
     await parent.say(button=parent.button("Ja, bel"))
-    await parent.say("Joost")
-    reply = await parent.say("stop")
+    for answer in answers:
+        reply = await parent.say(answer)
     assert "gestopt" in reply and "niets bewaard" in reply
     assert await client.app[STORE].callbacks() == []
     # And the assistant answers questions again.
