@@ -1,6 +1,6 @@
 """NLU quality: k-fold cross-validation of intents and of which article answers.
 
-Run in the Rasa environment from the repository root (about 25 minutes on 2 cores):
+Run in the Rasa environment from the repository root (about 30 minutes on 2 cores):
     PYTHONPATH=. RASA_TELEMETRY_ENABLED=false .venv/rasa/bin/python bench/nlu_crossval.py [folds] [config.yml]
 
 Each fold trains the NLU pipeline of config.yml on the other folds (with the

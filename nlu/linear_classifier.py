@@ -145,7 +145,7 @@ class LinearClassifier(GraphComponent):
         norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1))).ravel()
         norms[norms == 0] = 1.0
         x = scipy.sparse.diags(1.0 / norms) @ x
-        weight = self._config.get("sentence_weight", 0.0)
+        weight = self._config["sentence_weight"]
         if meanings is None or not weight:
             return x.tocsr()
         return scipy.sparse.hstack([x, scipy.sparse.csr_matrix(weight * meanings)]).tocsr()

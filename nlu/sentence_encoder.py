@@ -68,7 +68,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process([m for m in training_data.training_examples if m.get(TEXT)])
+        self.process(training_data.training_examples)
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
