@@ -9,7 +9,7 @@ questions that share a word with school topics. Both components here are
 that model: TF-IDF weighting of the CountVectorsFeaturizers' sparse sentence
 features (word, word-pair and character n-gram counts), followed by the
 message's meaning vector when nlu/sentence_encoder.py runs before them
-(scaled by `sentence_weight`: 0.5 did better than 0.3 or 0.7 in a
+(scaled by `sentence_weight`: 0.5 did better than 0.35 or 0.7 in a
 scikit-learn stand-in on the article questions), and a multinomial logistic
 regression.
 

@@ -7,6 +7,7 @@ from rasa.core.agent import Agent
 
 from knowledge.articles import load_articles
 from nlu.linear_classifier import ARTICLE_RANKING
+from nlu import sentence_encoder
 from nlu.sentence_encoder import centred, encode
 from tests.rasa.test_linear_classifier import train
 
@@ -29,6 +30,14 @@ def test_without_the_training_mean_all_questions_look_alike():
     assert raw[0] @ raw[1] > 0.7
     # The same text is encoded once; a second call gives the same vector.
     assert np.array_equal(encode(["Mijn zoon is geschorst"])[0], raw[0])
+
+
+def test_the_server_keeps_a_bounded_number_of_vectors(monkeypatch):
+    # A server that runs for months must not keep every message it saw.
+    monkeypatch.setattr(sentence_encoder, "CACHE_SIZE", 2)
+    first = encode(["eerste vraag over school", "tweede vraag", "derde vraag"])
+    assert len(sentence_encoder._CACHE) == 2
+    assert np.allclose(encode(["eerste vraag over school"])[0], first[0], atol=1e-6)  # made again, the same
 
 
 def test_the_meaning_finds_the_article_for_a_question_in_other_words(tmp_path):
