@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -38,13 +39,29 @@ TRAINING_INPUTS = (
 )
 
 
-def training_fingerprint() -> str:
+# Rasa reuses a component's trained output when the component's config and
+# inputs are unchanged, but it does not look at the code of our own
+# components: a changed classifier would come back from the cache as it was.
+# So each version of that code trains with a cache of its own.
+COMPONENT_CODE = ("nlu/*.py",)
+
+
+def fingerprint(patterns) -> str:
     digest = hashlib.sha256()
-    for pattern in TRAINING_INPUTS:
+    for pattern in patterns:
         for path in sorted(ROOT.glob(pattern)):
             digest.update(str(path.relative_to(ROOT)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def training_fingerprint() -> str:
+    return fingerprint(TRAINING_INPUTS)
+
+
+def training_cache() -> Path:
+    """Rasa's cache of trained components for the current component code."""
+    return ROOT / ".rasa" / f"cache-{fingerprint(COMPONENT_CODE)}"
 
 
 def model_path() -> Path:
@@ -79,11 +96,14 @@ def train_if_needed(log=print) -> Path:
             "--data", "nlu", "stories",
             "--out", str(MODELS_DIR), "--fixed-model-name", target.name[: -len(".tar.gz")],
         ],
-        cwd=ROOT, env=rasa_env(), check=True,
+        cwd=ROOT, env=rasa_env(RASA_CACHE_DIRECTORY=str(training_cache())), check=True,
     )
     for old in MODELS_DIR.glob("model-*.tar.gz"):
         if old != target:
             old.unlink()
+    for old in (ROOT / ".rasa").glob("cache*"):
+        if old != training_cache():
+            shutil.rmtree(old)
     log(f"trained {target.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
     return target
 
