@@ -24,15 +24,20 @@ TERMS_DIGEST = hashlib.sha256(TERMS_FILE.read_bytes()).hexdigest()[:12]
 _WORD = re.compile(r"[a-zà-ÿ0-9]+")
 
 
+def words(text: str) -> list[str]:
+    """The lower-cased words of text (letters, accented ones too, and digits)."""
+    return _WORD.findall(text.lower())
+
+
 def dutch_meaning(text: str) -> str:
     """The Dutch words for the English words in text ("" when there are none)."""
-    return " ".join(ENGLISH_TERMS[w] for w in _WORD.findall(text.lower()) if w in ENGLISH_TERMS)
+    return " ".join(ENGLISH_TERMS[w] for w in words(text) if w in ENGLISH_TERMS)
 
 
 def term_problems(terms: dict, articles: Iterable[Article]) -> list[str]:
     """Keys that are not one lower-case word, and Dutch words no article uses."""
     texts = (f"{a.title} {a.answer} {' '.join(a.questions)}" for a in articles)
-    used = set(_WORD.findall(" ".join(texts).lower()))
+    used = set(words(" ".join(texts)))
     problems = []
     for key, value in terms.items():
         if not isinstance(key, str) or not re.fullmatch(r"[a-z]+", key):

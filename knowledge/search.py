@@ -7,14 +7,13 @@ Rasa side only (snowballstemmer is installed in .venv/rasa).
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 import snowballstemmer
 
 from knowledge.articles import Article
-from knowledge.english import dutch_meaning
+from knowledge.english import dutch_meaning, words
 
 # Words that say nothing about the topic (Dutch function words and chat filler).
 STOPWORDS = frozenset(
@@ -26,13 +25,11 @@ STOPWORDS = frozenset(
     hallo hoi graag vraag vraagje dus want ja nee oke ok the a an is are my i to of
     and for what how can do does""".split()
 )
-_WORD = re.compile(r"[a-zà-ÿ0-9]+")
 _stemmer = snowballstemmer.stemmer("dutch")
 
 
 def terms(text: str) -> list[str]:
-    words = [w for w in _WORD.findall(text.lower()) if w not in STOPWORDS and len(w) > 1]
-    return _stemmer.stemWords(words)
+    return _stemmer.stemWords([w for w in words(text) if w not in STOPWORDS and len(w) > 1])
 
 
 def query_terms(text: str) -> list[str]:
