@@ -87,7 +87,7 @@ def train_if_needed(log=print) -> Path:
     if target.exists():
         log(f"model is up to date: {target.relative_to(ROOT)}")
         return target
-    log("training the model (about 7 minutes on 2 cores) ...")
+    log("training the model (about 10 minutes on 2 cores) ...")
     started = time.monotonic()
     subprocess.run(
         [
