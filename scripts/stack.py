@@ -42,8 +42,9 @@ TRAINING_INPUTS = (
 # Rasa reuses a component's trained output when the component's config and
 # inputs are unchanged, but it does not look at the code of our own
 # components: a changed classifier would come back from the cache as it was.
-# So each version of that code trains with a cache of its own.
-COMPONENT_CODE = ("nlu/*.py",)
+# So each version of that code (the tokenizer's English words included)
+# trains with a cache of its own.
+COMPONENT_CODE = ("nlu/*.py", "knowledge/english.py")
 
 
 def fingerprint(patterns) -> str:
