@@ -55,8 +55,9 @@ def encode(texts: List[Text]) -> np.ndarray:
     E5 wants a task prefix; "query: " is its choice for comparing short texts
     with each other (and did better than "passage: " in a stand-in).
     """
-    keys = [hashlib.sha1(t.lower().encode("utf-8")).digest() for t in texts]
-    missing = {key: text.lower() for key, text in zip(keys, texts) if key not in _CACHE}
+    lowered = [t.lower() for t in texts]
+    keys = [hashlib.sha1(t.encode("utf-8")).digest() for t in lowered]
+    missing = {key: text for key, text in zip(keys, lowered) if key not in _CACHE}
     if missing:
         vectors = sentence_encoder().query(list(missing.values())).reshape(len(missing), -1)
         for key, vector in zip(missing, vectors):

@@ -90,6 +90,7 @@ def train_if_needed(log=print) -> Path:
         return target
     log("training the model (about 10 minutes on 2 cores) ...")
     started = time.monotonic()
+    cache = training_cache()
     subprocess.run(
         [
             str(RASA_BIN / "rasa"), "train",
@@ -97,13 +98,13 @@ def train_if_needed(log=print) -> Path:
             "--data", "nlu", "stories",
             "--out", str(MODELS_DIR), "--fixed-model-name", target.name[: -len(".tar.gz")],
         ],
-        cwd=ROOT, env=rasa_env(RASA_CACHE_DIRECTORY=str(training_cache())), check=True,
+        cwd=ROOT, env=rasa_env(RASA_CACHE_DIRECTORY=str(cache)), check=True,
     )
     for old in MODELS_DIR.glob("model-*.tar.gz"):
         if old != target:
             old.unlink()
     for old in (ROOT / ".rasa").glob("cache*"):
-        if old != training_cache():
+        if old != cache:
             shutil.rmtree(old)
     log(f"trained {target.relative_to(ROOT)} in {time.monotonic() - started:.0f} s")
     return target
